@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from thidua.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("thidua.core.urls")),
+    path("", include("thidua.accounts.urls")),
+    path("", include("thidua.directory.urls")),
+]

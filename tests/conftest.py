@@ -1,0 +1,66 @@
+"""Shared fixtures: a small organisation tree and one user per role.
+
+The tree (codes are what tests refer to):
+
+    TINH  Tỉnh Thử Nghiệm (province)
+    ├── SNV   Sở Nội vụ (agency)
+    ├── XA1   Xã Một (commune)
+    │   └── TH1  Trường Tiểu học Xã Một (school)
+    └── XA2   Xã Hai (commune)
+        └── TH2  Trường Tiểu học Xã Hai (school)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from thidua.accounts.enums import Role
+from thidua.accounts.models import User
+from thidua.accounts.services import role_assign
+from thidua.directory import services as directory
+from thidua.directory.models import Unit
+
+
+@pytest.fixture
+def tree(db) -> dict[str, Unit]:
+    root = directory.unit_create(actor=None, code="TINH", name="Tỉnh Thử Nghiệm", kind="province")
+    units = {"TINH": root}
+    units["SNV"] = directory.unit_create(actor=None, code="SNV", name="Sở Nội vụ", kind="agency", parent=root)
+    units["XA1"] = directory.unit_create(actor=None, code="XA1", name="Xã Một", kind="commune", parent=root)
+    units["XA2"] = directory.unit_create(actor=None, code="XA2", name="Xã Hai", kind="commune", parent=root)
+    units["TH1"] = directory.unit_create(
+        actor=None, code="TH1", name="Trường Tiểu học Xã Một", kind="school", parent=units["XA1"]
+    )
+    units["TH2"] = directory.unit_create(
+        actor=None, code="TH2", name="Trường Tiểu học Xã Hai", kind="school", parent=units["XA2"]
+    )
+    return units
+
+
+def make_user(username: str, role: str | None = None, unit: Unit | None = None, **kw) -> User:
+    user = User.objects.create_user(username=username, password="matkhau-123", full_name=username.title())
+    if role:
+        role_assign(actor=None, user=user, role=role, unit=unit, **kw)
+    return user
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return make_user("quantri", Role.ADMIN)
+
+
+@pytest.fixture
+def province_officer(tree) -> User:
+    """Standing-body officer over the whole province."""
+    return make_user("thuongtruc", Role.STANDING_OFFICER, tree["TINH"])
+
+
+@pytest.fixture
+def commune1_officer(tree) -> User:
+    """Unit emulation officer of Xã Một and its school only."""
+    return make_user("canboxa1", Role.UNIT_OFFICER, tree["XA1"])
+
+
+@pytest.fixture
+def viewer(tree) -> User:
+    return make_user("chixem", Role.VIEWER, tree["XA2"])
