@@ -17,7 +17,7 @@ class RequestOrigin:
 
 
 _current: contextvars.ContextVar[RequestOrigin] = contextvars.ContextVar(
-    "thidua_origin", default=RequestOrigin()
+    "thidua_origin", default=RequestOrigin()  # noqa: B039 - frozen dataclass
 )
 
 
