@@ -130,6 +130,9 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The project-wide static files (app.css, vendored htmx) live beside the project
+# templates, outside any app, so the finders must be told where.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -138,7 +141,7 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded files never live under the web root: they are served only by views
 # that check permissions.
 MEDIA_ROOT = DATA_DIR / "private"
-MEDIA_URL = None
+MEDIA_URL = "/_private/"  # never routed: files are served only by permission-checking views
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
