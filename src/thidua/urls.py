@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("thidua.core.urls")),
     path("", include("thidua.accounts.urls")),
     path("", include("thidua.directory.urls")),
+    path("", include("thidua.directory.urls_imports")),
 ]

@@ -64,3 +64,68 @@ class AuditEntry(models.Model):
         after = self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ImportJob(models.Model):
+    """One upload of a file to import (people, units, …) and what became of it.
+
+    A generic record rather than one per kind, so the web page, the API and
+    the CLI show every import the same way: status, progress while a large
+    file is processed by a background task, and the row-by-row errors when it
+    was refused. Written only by the import services (``directory.imports``).
+    """
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "Cá nhân"
+        UNITS = "units", "Đơn vị"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Đang chờ"
+        RUNNING = "running", "Đang xử lý"
+        DONE = "done", "Hoàn thành"
+        FAILED = "failed", "Bị từ chối"
+
+    kind = models.CharField("loại dữ liệu", max_length=40, choices=Kind.choices)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    # PROTECT: a background job runs with its creator's scope; a job whose
+    # creator vanished must never run as the unscoped system actor.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tải lên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("thời điểm tải lên", auto_now_add=True)
+    finished_at = models.DateTimeField("thời điểm xong", null=True, blank=True)
+    # Under MEDIA_ROOT, which is outside the web root; kept only until the job ends.
+    file = models.FileField("tệp", upload_to="imports/%Y/%m/", blank=True, max_length=255)
+    original_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    total_rows = models.PositiveIntegerField("số dòng", default=0)
+    processed_rows = models.PositiveIntegerField("số dòng đã xử lý", default=0)
+    created_count = models.PositiveIntegerField("số bản ghi đã tạo", default=0)
+    errors = models.JSONField("lỗi", default=list, blank=True)
+    detail = models.TextField("thông báo", blank=True)
+
+    class Meta:
+        verbose_name = "lần nhập dữ liệu"
+        verbose_name_plural = "lần nhập dữ liệu"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.original_name or self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
