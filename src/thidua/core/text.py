@@ -9,6 +9,7 @@ bytewise, which gives the same order on every database.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -119,4 +120,9 @@ def person_sort_key(full_name: str) -> str:
     rest, given = split_name(full_name)
     # "ab" (> level separator "aa", < every weight) separates given from rest so
     # that "An" sorts before "Anh" whatever the family names are.
-    return sort_key(given) + "ab" + sort_key(rest)
+    return _cached_key(given) + "ab" + _cached_key(rest)
+
+
+# Names repeat (a hundred thousand people share a few thousand given names and
+# family-middle pairs): caching the parts makes bulk imports several times faster.
+_cached_key = functools.lru_cache(maxsize=200_000)(sort_key)

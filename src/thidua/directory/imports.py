@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import logging
 import re
@@ -40,10 +39,11 @@ from thidua.accounts.scoping import can_on_unit, has_perm, unit_scope
 from thidua.core import audit
 from thidua.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
 from thidua.core.models import ImportJob
-from thidua.core.text import clean, fold, sort_key, split_name
+from thidua.core.text import clean, fold
 from thidua.directory import services
 from thidua.directory.enums import Gender, UnitKind
 from thidua.directory.models import Person, PersonPosting, Unit
+from thidua.directory.validators import NAME_MAX_LENGTH, person_name_fields
 
 log = logging.getLogger(__name__)
 
@@ -392,21 +392,12 @@ def _may_import_into(actor: Any, unit: Unit, cache: dict[int, bool]) -> bool:
 # the expensive Vietnamese sort key cached per name part: 100,000 people share
 # a few thousand given names and family-and-middle names. A test checks that
 # the stored keys equal those ``person_create`` stores.
-_NAME_FORBIDDEN = frozenset("<>{}[]@#$%^*=|\\/;")
-_sort_key = functools.lru_cache(maxsize=200_000)(sort_key)
-
-
 def _name_values(value: Any) -> dict[str, Any]:
-    name = _text(value, 120, required=True)
-    if any(ch.isdigit() or ch in _NAME_FORBIDDEN for ch in name):
-        raise _CellError("Họ và tên chỉ được chứa chữ cái, dấu cách và dấu gạch nối.")
-    rest, given = split_name(name)
-    return {
-        "full_name": name,
-        "given_name": given[:40],
-        "search_key": fold(name),
-        "sort_key": _sort_key(given) + "ab" + _sort_key(rest),  # = core.text.person_sort_key(name)
-    }
+    name = _text(value, NAME_MAX_LENGTH, required=True)  # the sheet's own wording for blanks and lengths
+    try:
+        return person_name_fields(name)
+    except ValueError as exc:
+        raise _CellError(str(exc)) from exc
 
 
 def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress) -> list[dict[str, Any]]:

@@ -12,10 +12,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from thidua.accounts.enums import Perm
-from thidua.accounts.scoping import can_on_unit, has_perm
+from thidua.accounts.scoping import can_on_unit, has_perm, unit_scope
 from thidua.core import audit
 from thidua.core.errors import ConcurrentUpdate, DomainError, PermissionDenied
-from thidua.core.text import clean, fold, person_sort_key, split_name
+from thidua.core.text import clean, fold
 from thidua.directory.enums import Gender, GroupKind, SuccessionKind, UnitKind
 from thidua.directory.models import (
     EmulationGroup,
@@ -25,6 +25,7 @@ from thidua.directory.models import (
     Unit,
     UnitSuccession,
 )
+from thidua.directory.validators import person_name_fields
 
 SYSTEM = None  # actor=None: the operator at the server (CLI, migrations, demo): no scope check
 
@@ -33,7 +34,9 @@ def _require(actor: Any, perm: str, unit: Unit | None) -> None:
     if actor is SYSTEM:
         return
     if unit is None:
-        if not has_perm(actor, perm):
+        # No unit = the top of the tree: only a right over the whole tree will do
+        # (a province officer's right somewhere is not a right at the root).
+        if not has_perm(actor, perm) or unit_scope(actor, perm) is not None:
             raise PermissionDenied()
     elif not can_on_unit(actor, perm, unit):
         raise PermissionDenied()
@@ -233,15 +236,10 @@ def _person_values(
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if full_name is not None:
-        name = _text(full_name, "Họ và tên", 120, required=True)
-        if any(ch.isdigit() or ch in "<>{}[]@#$%^*=|\\/;" for ch in name):
-            raise DomainError("Họ và tên chỉ được chứa chữ cái, dấu cách và dấu gạch nối.")
-        values.update(
-            full_name=name,
-            given_name=split_name(name)[1][:40],
-            search_key=fold(name),
-            sort_key=person_sort_key(name),
-        )
+        try:
+            values.update(person_name_fields(full_name))
+        except ValueError as exc:
+            raise DomainError(str(exc)) from exc
     if gender is not None:
         if gender not in Gender.values:
             raise DomainError("Giới tính phải là Nam, Nữ hoặc Khác.")

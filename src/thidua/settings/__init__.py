@@ -130,6 +130,7 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from finders; an absent root only warns
 # The project-wide static files (app.css, vendored htmx) live beside the project
 # templates, outside any app, so the finders must be told where.
 STATICFILES_DIRS = [BASE_DIR / "static"]
