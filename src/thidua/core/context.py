@@ -17,7 +17,8 @@ class RequestOrigin:
 
 
 _current: contextvars.ContextVar[RequestOrigin] = contextvars.ContextVar(
-    "thidua_origin", default=RequestOrigin()  # noqa: B039 - frozen dataclass
+    "thidua_origin",
+    default=RequestOrigin(),  # noqa: B039 - frozen dataclass
 )
 
 
