@@ -13,12 +13,34 @@ The tree (codes are what tests refer to):
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from thidua.accounts.enums import Role
 from thidua.accounts.models import User
-from thidua.accounts.services import role_assign
+from thidua.accounts.services import role_assign, token_create
 from thidua.directory import services as directory
 from thidua.directory.models import Unit
+
+
+class Api:
+    """A test client that sends a Bearer token for ``user``, as API clients do."""
+
+    def __init__(self, user: User) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token_create(actor=None, user=user)}"}
+
+    def get(self, url: str, params: dict | None = None, **headers: str):
+        return self.client.get(url, params or {}, headers={**self.headers, **headers})
+
+    def post(self, url: str, body: dict, **headers: str):
+        return self.client.post(
+            url, body, content_type="application/json", headers={**self.headers, **headers}
+        )
+
+    def patch(self, url: str, body: dict, **headers: str):
+        return self.client.patch(
+            url, body, content_type="application/json", headers={**self.headers, **headers}
+        )
 
 
 @pytest.fixture

@@ -14,37 +14,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import make_user
+from tests.conftest import Api, make_user
 from thidua.accounts.enums import Role
 from thidua.accounts.models import User
-from thidua.accounts.services import token_create
 from thidua.core.errors import ConcurrentUpdate
 from thidua.core.models import AuditEntry
 from thidua.directory import services as directory
 from thidua.directory.models import Person, PersonPosting, Unit
 
 URL = "/api/v1/people/"
-
-
-class Api:
-    """A test client that sends a Bearer token for ``user``."""
-
-    def __init__(self, user: User) -> None:
-        self.client = Client()
-        self.headers = {"Authorization": f"Bearer {token_create(actor=None, user=user)}"}
-
-    def get(self, url: str, params: dict | None = None, **headers: str):
-        return self.client.get(url, params or {}, headers={**self.headers, **headers})
-
-    def post(self, url: str, body: dict, **headers: str):
-        return self.client.post(
-            url, body, content_type="application/json", headers={**self.headers, **headers}
-        )
-
-    def patch(self, url: str, body: dict, **headers: str):
-        return self.client.patch(
-            url, body, content_type="application/json", headers={**self.headers, **headers}
-        )
 
 
 @pytest.fixture
