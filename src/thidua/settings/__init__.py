@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "thidua.core",
     "thidua.directory",
     "thidua.accounts",
+    "thidua.awards",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,655 @@
+"""Source of the shipped rule data (src/thidua/awards/data/*.json).
+
+The JSON files are the data thidua loads; this script only writes them in a
+reviewable way (one place per rule set), so a reviewer can diff a legal
+change. Run: .venv/bin/python scripts/rule_data_source.py
+Every value carries its citation and a confidence mark (docs/legal/).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "src" / "thidua" / "awards" / "data"
+
+CATALOGUE = [
+    # code, name, short name, category, rank
+    ("HCLD1", "Huân chương Lao động hạng Nhất", "Huân chương Lao động hạng Nhất", "form", 300),
+    ("HCLD2", "Huân chương Lao động hạng Nhì", "Huân chương Lao động hạng Nhì", "form", 290),
+    ("HCLD3", "Huân chương Lao động hạng Ba", "Huân chương Lao động hạng Ba", "form", 280),
+    ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "CSTĐ toàn quốc", "title", 270),
+    ("CTD_CP", "Cờ thi đua của Chính phủ", "Cờ thi đua Chính phủ", "title", 260),
+    ("BK_TTG", "Bằng khen của Thủ tướng Chính phủ", "Bằng khen Thủ tướng", "form", 250),
+    ("CSTD_TINH", "Chiến sĩ thi đua bộ, ban, ngành, tỉnh", "CSTĐ cấp tỉnh", "title", 240),
+    ("CTD_TINH", "Cờ thi đua của bộ, ban, ngành, tỉnh", "Cờ thi đua cấp tỉnh", "title", 230),
+    ("TTLDXS", "Tập thể lao động xuất sắc", "Tập thể LĐXS", "title", 220),
+    ("BK_TINH", "Bằng khen của bộ, ban, ngành, tỉnh", "Bằng khen cấp tỉnh", "form", 210),
+    ("XTB", "Xã, phường, thị trấn tiêu biểu", "Xã tiêu biểu", "title", 200),
+    ("CSTD_CS", "Chiến sĩ thi đua cơ sở", "CSTĐ cơ sở", "title", 190),
+    ("TTLDTT", "Tập thể lao động tiên tiến", "Tập thể LĐTT", "title", 180),
+    ("TDPVH", "Thôn, tổ dân phố văn hóa", "Thôn, TDP văn hóa", "title", 170),
+    ("GK", "Giấy khen", "Giấy khen", "form", 160),
+    ("LDTT", "Lao động tiên tiến", "Lao động tiên tiến", "title", 150),
+    ("GDVH", "Gia đình văn hóa", "Gia đình văn hóa", "title", 140),
+]
+
+IND, COLL, HH = "individual", "collective", "household"
+
+
+def leaf(pred: str, citation: str, **params: object) -> dict:
+    return {"pred": pred, "citation": citation, **params}
+
+
+def all_(*items: dict) -> dict:
+    return {"all": list(items)}
+
+
+def any_(*items: dict) -> dict:
+    return {"any": list(items)}
+
+
+def prize(ind: dict | None = None, coll: dict | None = None, hh: dict | None = None) -> dict:
+    out = {}
+    for kind, value in ((IND, ind), (COLL, coll), (HH, hh)):
+        if value is not None:
+            out[kind] = value
+    return out
+
+
+def vote(threshold: str, citation: str, confidence: str = "text") -> dict:
+    return {
+        "threshold": threshold,
+        "base": "all",
+        "ballot": "secret",
+        "citation": citation,
+        "confidence": confidence,
+    }
+
+
+def rule(
+    code,
+    kinds,
+    levels,
+    citation,
+    *,
+    prize_=None,
+    quota=None,
+    vote_=None,
+    criteria=None,
+    confidence="text",
+    note="",
+):
+    return {
+        "award_type": code,
+        "recipient_kinds": kinds,
+        "authority_levels": levels,
+        "prize": prize_ or {},
+        "quota": quota,
+        "vote": vote_,
+        "criteria": criteria or {},
+        "citation": citation,
+        "confidence": confidence,
+        "note": note,
+    }
+
+
+NEEDS_REVIEW_GK = leaf(
+    "manual",
+    "L22 art. 75(2)",
+    question="Tiêu chuẩn Giấy khen do bộ, tỉnh quy định chi tiết: cần cán bộ đối chiếu",
+)
+
+# --------------------------------------------------------------------------- L2013
+L13 = "Luật TĐKT 2003 sửa đổi 2013"
+
+
+def l2013() -> dict:
+    gk_prize = prize(
+        {"*": "0.3", "commune": "0.15"}, {"*": "0.6", "commune": "0.3"}, {"*": "0.3", "commune": "0.15"}
+    )
+    return {
+        "rule_set": {
+            "code": "L2013",
+            "name": "Luật Thi đua, khen thưởng 2003 (sửa đổi 2013) và Nghị định 91/2017/NĐ-CP",
+            "legal_basis": "Luật Thi đua, khen thưởng số 15/2003/QH11, sửa đổi bởi Luật số 39/2013/QH13; "
+            "Nghị định 91/2017/NĐ-CP",
+            "valid_from": None,
+            "valid_to": "2023-12-31",
+            "status": "confirmed",
+            "rounding": "up",
+            "rounding_citation": "NĐ 91/2017 Điều 68(2)",
+        },
+        "rules": [
+            rule(
+                "LDTT",
+                [IND],
+                ["agency", "district", "commune"],
+                f"{L13} Điều 24",
+                prize_=prize({"*": "0.3"}),
+                criteria=all_(leaf("rating", f"{L13} Điều 24", min="HTTNV")),
+            ),
+            rule(
+                "CSTD_CS",
+                [IND],
+                ["agency", "district"],
+                f"{L13} Điều 23; NĐ 91/2017 Điều 9(3)",
+                prize_=prize({"*": "1.0"}),
+                quota={
+                    "share_of": "LDTT",
+                    "max": "0.15",
+                    "enforce": "warn",
+                    "citation": "NĐ 91/2017 Điều 9(3)",
+                    "note": "Tỷ lệ áp dụng chung cho bộ, tỉnh; một đơn vị có thể vượt.",
+                },
+                criteria=all_(
+                    leaf("holds", f"{L13} Điều 23", award="LDTT"),
+                    leaf(
+                        "initiative",
+                        f"{L13} Điều 23; NĐ 91/2017 Điều 9(3)",
+                        min_scope="base",
+                        count=1,
+                        years=1,
+                    ),
+                ),
+            ),
+            rule(
+                "CSTD_TINH",
+                [IND],
+                ["province"],
+                f"{L13} Điều 22; NĐ 91/2017 Điều 9(2)",
+                prize_=prize({"*": "3.0"}),
+                vote_=vote("0.9", "NĐ 91/2017 Điều 45(8)"),
+                criteria=all_(
+                    leaf("holds_chain", f"{L13} Điều 22", award="CSTD_CS", count=3),
+                    leaf("initiative", "NĐ 91/2017 Điều 9(2)", min_scope="province", count=1, years=3),
+                ),
+            ),
+            rule(
+                "CSTD_TQ",
+                [IND],
+                ["government"],
+                f"{L13} Điều 21",
+                prize_=prize({"*": "4.5"}),
+                vote_=vote("0.9", "NĐ 91/2017 Điều 45(8)"),
+                criteria=all_(
+                    leaf("holds_chain", f"{L13} Điều 21", award="CSTD_TINH", count=2),
+                    leaf("initiative", f"{L13} Điều 21", min_scope="national", count=1, years=6),
+                ),
+            ),
+            rule(
+                "TTLDTT",
+                [COLL],
+                ["agency", "district"],
+                f"{L13} Điều 28",
+                prize_=prize(coll={"*": "0.8"}),
+                criteria=all_(
+                    leaf("rating", f"{L13} Điều 28", min="HTTNV"),
+                    leaf("member_share", f"{L13} Điều 28", award="LDTT", more_than="0.5"),
+                    leaf("members_no_discipline", f"{L13} Điều 28", min_measure="canh_cao"),
+                ),
+            ),
+            rule(
+                "TTLDXS",
+                [COLL],
+                ["province"],
+                "Luật TĐKT 2003 Điều 27 (qua thông tư hướng dẫn)",
+                prize_=prize(coll={"*": "1.5"}),
+                confidence="secondhand",
+                criteria=all_(
+                    leaf("rating", "Điều 27", min="HTXSNV"),
+                    leaf("member_share", "Điều 27", rating="HTNV", at_least="1"),
+                    leaf("member_share", "Điều 27", award="LDTT", at_least="0.7"),
+                    leaf("member_count", "Điều 27", award="CSTD_CS", at_least=1),
+                    leaf("members_no_discipline", "Điều 27 (thông tư)", min_measure="canh_cao"),
+                ),
+            ),
+            rule(
+                "CTD_TINH",
+                [COLL],
+                ["province"],
+                "NĐ 91/2017 Điều 12",
+                prize_=prize(coll={"*": "8.0"}),
+                criteria=all_(
+                    leaf(
+                        "manual",
+                        "NĐ 91/2017 Điều 12",
+                        question="Là tập thể tiêu biểu nhất Khối, Cụm thi đua qua bình xét, suy tôn",
+                    )
+                ),
+            ),
+            rule(
+                "CTD_CP",
+                [COLL],
+                ["government"],
+                f"{L13} Điều 25",
+                prize_=prize(coll={"*": "12.0"}),
+                criteria=all_(
+                    leaf(
+                        "manual", f"{L13} Điều 25", question="Là tập thể tiêu biểu xuất sắc nhất của bộ, tỉnh"
+                    )
+                ),
+            ),
+            rule(
+                "BK_TINH",
+                [IND, COLL, HH],
+                ["province"],
+                "NĐ 91/2017 (tiêu chuẩn chưa đối chiếu)",
+                prize_=prize({"*": "1.0"}, {"*": "2.0"}, {"*": "1.0"}),
+                confidence="unconfirmed",
+                criteria=all_(
+                    leaf(
+                        "manual",
+                        "chưa đối chiếu",
+                        question="Tiêu chuẩn Bằng khen cấp tỉnh theo Luật 2013 chưa được đối chiếu",
+                    )
+                ),
+            ),
+            rule(
+                "BK_TTG",
+                [IND, COLL, HH],
+                ["government"],
+                "NĐ 91/2017 Điều 38(1)(c)",
+                prize_=prize({"*": "3.5"}, {"*": "7.0"}, {"*": "3.5"}),
+                confidence="secondhand",
+                criteria=all_(
+                    leaf("holds_before", "NĐ 91/2017 Điều 38(1)(c)", award="BK_TINH"),
+                    leaf("rating_years", "NĐ 91/2017 Điều 38(1)(c)", min="HTXSNV", count=5),
+                    leaf("initiative", "NĐ 91/2017 Điều 38(1)(c)", min_scope="base", count=5, years=5),
+                ),
+            ),
+            rule(
+                "HCLD3",
+                [IND, COLL],
+                ["state"],
+                "Luật TĐKT 2003 (tiêu chuẩn chưa đối chiếu)",
+                prize_=prize({"*": "4.5"}),
+                confidence="unconfirmed",
+                criteria=all_(
+                    leaf(
+                        "manual",
+                        "chưa đối chiếu",
+                        question="Tiêu chuẩn Huân chương Lao động hạng Ba theo Luật 2013 chưa được đối chiếu",
+                    )
+                ),
+            ),
+            rule(
+                "HCLD2",
+                [IND, COLL],
+                ["state"],
+                "NĐ 91/2017",
+                prize_=prize({"*": "7.5"}),
+                confidence="unconfirmed",
+                criteria=all_(leaf("manual", "chưa đối chiếu", question="Tiêu chuẩn chưa được đối chiếu")),
+            ),
+            rule(
+                "HCLD1",
+                [IND, COLL],
+                ["state"],
+                "NĐ 91/2017",
+                prize_=prize({"*": "9.0"}),
+                confidence="unconfirmed",
+                criteria=all_(leaf("manual", "chưa đối chiếu", question="Tiêu chuẩn chưa được đối chiếu")),
+            ),
+            rule(
+                "GK",
+                [IND, COLL, HH],
+                ["agency", "district", "commune"],
+                f"{L13} Điều 76; NĐ 91/2017",
+                prize_=gk_prize,
+                criteria=all_(NEEDS_REVIEW_GK),
+            ),
+            rule(
+                "TDPVH",
+                [COLL],
+                ["district"],
+                "NĐ 91/2017",
+                prize_=prize(coll={"*": "1.5"}),
+                confidence="secondhand",
+                criteria=all_(
+                    leaf("manual", "NĐ 122/2018", question="Đạt tiêu chuẩn Thôn, tổ dân phố văn hóa")
+                ),
+            ),
+            rule(
+                "GDVH",
+                [HH],
+                ["commune"],
+                "NĐ 122/2018",
+                prize_={},
+                confidence="secondhand",
+                criteria=all_(leaf("manual", "NĐ 122/2018", question="Đạt tiêu chuẩn Gia đình văn hóa")),
+            ),
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- L2022
+L22 = "Luật TĐKT 06/2022/QH15"
+
+
+def l2022(
+    code: str,
+    decree: str,
+    valid_from: str,
+    valid_to: str | None,
+    *,
+    commune_signs_cs: bool,
+    d152: bool,
+    status: str = "confirmed",
+    name: str | None = None,
+    basis: str | None = None,
+) -> dict:
+    local = ["agency", "commune"] if d152 else ["agency", "district"]
+    basic_levels = ["agency", "commune"] if d152 else ["agency", "district", "commune"]
+    cs_levels = local if commune_signs_cs else ["agency", "district"]
+    unconf = "unconfirmed" if d152 else "text"
+    no_disc = leaf(
+        "no_discipline",
+        "NĐ 152/2025 Điều 4" if d152 else f"{L22} Điều 5; NĐ 98/2023",
+        **({} if d152 else {"confidence": "secondhand"}),
+    )
+    vote_cite = "NĐ 98/2023 Điều 30(7)" + (" (NĐ 152/2025 chưa tìm thấy quy định tương ứng)" if d152 else "")
+    gk_prize = (
+        prize({"*": "0.3"}, {"*": "0.6"}, {"*": "0.3"})
+        if d152
+        else prize(
+            {"*": "0.3", "commune": "0.15"}, {"*": "0.6", "commune": "0.3"}, {"*": "0.3", "commune": "0.15"}
+        )
+    )
+    rules = [
+        rule(
+            "LDTT",
+            [IND],
+            basic_levels,
+            f"{L22} Điều 24; Điều 80",
+            prize_=prize({"*": "0.3"}),
+            criteria=all_(leaf("rating", f"{L22} Điều 24(1)(a)", min="HTTNV"), no_disc),
+        ),
+        rule(
+            "CSTD_CS",
+            [IND],
+            cs_levels,
+            f"{L22} Điều 23; Điều 80(3)" + ("; NĐ 129/2025 Điều 59" if d152 else ""),
+            prize_=prize({"*": "1.0"}),
+            vote_=vote("0.8", vote_cite, unconf),
+            confidence=unconf if d152 else "text",
+            criteria=all_(
+                leaf("holds", f"{L22} Điều 23", award="LDTT"),
+                any_(
+                    leaf("rating", f"{L22} Điều 23", min="HTXSNV"),
+                    leaf("initiative", f"{L22} Điều 23", min_scope="base", count=1, years=1),
+                ),
+                no_disc,
+            ),
+        ),
+        rule(
+            "CSTD_TINH",
+            [IND],
+            ["province"],
+            f"{L22} Điều 22(1)",
+            prize_=prize({"*": "3.0"}),
+            vote_=vote("0.9", vote_cite, unconf),
+            note="Chuỗi 3 năm CSTĐ cơ sở là điều kiện cần; Hội đồng lựa chọn trong số người đạt.",
+            criteria=all_(
+                leaf("holds_chain", f"{L22} Điều 22(1)", award="CSTD_CS", count=3),
+                leaf("initiative", f"{L22} Điều 22(1)", min_scope="province", count=1, years=3),
+                no_disc,
+            ),
+        ),
+        rule(
+            "CSTD_TQ",
+            [IND],
+            ["government"],
+            f"{L22} Điều 21",
+            prize_=prize({"*": "4.5"}),
+            vote_=vote("0.9", vote_cite, unconf),
+            criteria=all_(
+                leaf("holds_chain", f"{L22} Điều 21", award="CSTD_TINH", count=2),
+                leaf("initiative", f"{L22} Điều 21", min_scope="national", count=1, years=6),
+                no_disc,
+            ),
+        ),
+        rule(
+            "TTLDXS",
+            [COLL],
+            ["province"],
+            f"{L22} Điều 27(1)",
+            prize_=prize(coll={"*": "1.5"}),
+            confidence=unconf if d152 else "text",
+            criteria=all_(
+                leaf("rating", f"{L22} Điều 27(1)", min="HTXSNV"),
+                leaf("member_share", f"{L22} Điều 27(1)", rating="HTNV", at_least="1"),
+                leaf("member_share", f"{L22} Điều 27(1)", award="LDTT", at_least="0.7"),
+                leaf("member_count", f"{L22} Điều 27(1)", award="CSTD_CS", at_least=1),
+            ),
+        ),
+        rule(
+            "TTLDTT",
+            [COLL],
+            local,
+            f"{L22} Điều 28 (chưa đối chiếu nguyên văn)",
+            prize_=prize(coll={"*": "0.8"}),
+            confidence="unconfirmed",
+            criteria=all_(
+                leaf("rating", f"{L22} Điều 28", min="HTTNV"),
+                leaf(
+                    "member_share", f"{L22} Điều 28", award="LDTT", more_than="0.5", confidence="unconfirmed"
+                ),
+                leaf(
+                    "members_no_discipline",
+                    f"{L22} Điều 28",
+                    min_measure="canh_cao",
+                    confidence="unconfirmed",
+                ),
+            ),
+        ),
+        rule(
+            "CTD_TINH",
+            [COLL],
+            ["province"],
+            f"{L22} Điều 26",
+            prize_=prize(coll={"*": "8.0"}),
+            vote_=vote("0.8", vote_cite, unconf),
+            confidence="unconfirmed",
+            criteria=all_(
+                leaf("manual", f"{L22} Điều 26", question="Là tập thể dẫn đầu Khối, Cụm thi đua của bộ, tỉnh")
+            ),
+        ),
+        rule(
+            "CTD_CP",
+            [COLL],
+            ["government"],
+            f"{L22} Điều 25",
+            prize_=prize(coll={"*": "12.0"}),
+            vote_=vote("0.8", vote_cite, unconf),
+            criteria=all_(
+                leaf(
+                    "manual",
+                    f"{L22} Điều 25",
+                    question="Tiêu biểu xuất sắc trong số các tập thể dẫn đầu Khối, Cụm thi đua do bộ, tỉnh tổ chức, hoặc dẫn đầu Khối, Cụm do Trung ương tổ chức, hoặc phong trào thi đua của Thủ tướng từ 5 năm trở lên",
+                )
+            ),
+        ),
+        rule(
+            "BK_TINH",
+            [IND, COLL, HH],
+            ["province"],
+            f"{L22} Điều 74",
+            prize_=prize({"*": "1.5"}, {"*": "3.0"}, {"*": "1.5"})
+            if d152
+            else prize({"*": "1.0"}, {"*": "2.0"}, {"*": "1.0"}),
+            confidence="text" if d152 else "unconfirmed",
+            note="Đường khen thành tích đột xuất, chuyên đề xét riêng theo phong trào.",
+            criteria=all_(
+                any_(
+                    leaf("holds_chain", f"{L22} Điều 74(1)(d)", award="CSTD_CS", count=2),
+                    all_(
+                        leaf("rating_years", f"{L22} Điều 74(1)(d)", min="HTXSNV", count=2),
+                        leaf("initiative", f"{L22} Điều 74(1)(d)", min_scope="base", count=2, years=2),
+                    ),
+                ),
+                no_disc,
+            ),
+        ),
+        rule(
+            "BK_TTG",
+            [IND, COLL, HH],
+            ["government"],
+            f"{L22} Điều 73(1)(b)",
+            prize_=prize({"*": "3.5"}, {"*": "7.0"}, {"*": "3.5"}),
+            confidence="secondhand",
+            criteria=all_(
+                leaf("holds_before", f"{L22} Điều 73(1)(b)", award="BK_TINH"),
+                leaf("rating_years", f"{L22} Điều 73(1)(b)", min="HTTNV", count=5),
+                leaf("holds_within", f"{L22} Điều 73(1)(b)", award="CSTD_CS", count=3, years=5),
+                no_disc,
+            ),
+        ),
+        rule(
+            "HCLD3",
+            [IND, COLL],
+            ["state"],
+            f"{L22} Điều 44(1)(e)",
+            prize_=prize({"*": "4.5"}, {"*": "9.0"}),
+            confidence="secondhand",
+            criteria=all_(
+                leaf("holds_before", f"{L22} Điều 44(1)(e)", award="BK_TTG"),
+                leaf("rating_years", f"{L22} Điều 44(1)(e)", min="HTTNV", count=5),
+                leaf("rating_count", f"{L22} Điều 44(1)(e)", min="HTXSNV", count=1, years=5),
+                leaf("holds_within", f"{L22} Điều 44(1)(e)", award="CSTD_CS", count=3, years=5),
+                no_disc,
+            ),
+        ),
+        rule(
+            "HCLD2",
+            [IND, COLL],
+            ["state"],
+            f"{L22} Điều 43",
+            prize_=prize({"*": "7.5"}, {"*": "15.0"}),
+            confidence="unconfirmed",
+            criteria=all_(leaf("manual", f"{L22} Điều 43", question="Tiêu chuẩn chưa được đối chiếu")),
+        ),
+        rule(
+            "HCLD1",
+            [IND, COLL],
+            ["state"],
+            f"{L22} Điều 42",
+            prize_=prize({"*": "9.0"}, {"*": "18.0"}),
+            confidence="unconfirmed",
+            criteria=all_(leaf("manual", f"{L22} Điều 42", question="Tiêu chuẩn chưa được đối chiếu")),
+        ),
+        rule(
+            "GK",
+            [IND, COLL, HH],
+            basic_levels,
+            f"{L22} Điều 75",
+            prize_=gk_prize,
+            confidence=unconf if d152 else "text",
+            criteria=all_(NEEDS_REVIEW_GK),
+        ),
+        rule(
+            "TDPVH",
+            [COLL],
+            ["commune"] if d152 else ["district"],
+            f"{L22} Điều 80(2)" + ("; NĐ 129/2025 Điều 59" if d152 else ""),
+            prize_=prize(coll={"*": "1.5"}),
+            criteria=all_(leaf("manual", "NĐ 86/2023", question="Đạt tiêu chuẩn Thôn, tổ dân phố văn hóa")),
+        ),
+        rule(
+            "GDVH",
+            [HH],
+            ["commune"],
+            "NĐ 86/2023",
+            prize_={},
+            confidence="secondhand",
+            criteria=all_(leaf("manual", "NĐ 86/2023", question="Đạt tiêu chuẩn Gia đình văn hóa")),
+        ),
+        rule(
+            "XTB",
+            [COLL],
+            ["province"] if d152 else ["district"],
+            "NĐ 86/2023",
+            prize_=prize(coll={"*": "2.0"}),
+            confidence="unconfirmed" if d152 else "text",
+            criteria=all_(
+                leaf("manual", "NĐ 86/2023", question="Đạt tiêu chuẩn Xã, phường, thị trấn tiêu biểu")
+            ),
+        ),
+    ]
+    return {
+        "rule_set": {
+            "code": code,
+            "name": name or f"Luật Thi đua, khen thưởng 2022 và {decree}",
+            "legal_basis": basis or f"Luật Thi đua, khen thưởng số 06/2022/QH15; {decree}",
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "status": status,
+            "rounding": "up",
+            "rounding_citation": "NĐ 152/2025 Điều 49" if d152 else "NĐ 98/2023 Điều 53(2)",
+        },
+        "rules": rules,
+    }
+
+
+BASE_SALARY = [
+    (1_150_000, "2013-07-01", "Nghị định 66/2013/NĐ-CP"),
+    (1_210_000, "2016-05-01", "Nghị định 47/2016/NĐ-CP"),
+    (1_300_000, "2017-07-01", "Nghị định 47/2017/NĐ-CP"),
+    (1_390_000, "2018-07-01", "Nghị định 72/2018/NĐ-CP"),
+    (1_490_000, "2019-07-01", "Nghị định 38/2019/NĐ-CP"),
+    (1_800_000, "2023-07-01", "Nghị định 24/2023/NĐ-CP"),
+    (2_340_000, "2024-07-01", "Nghị định 73/2024/NĐ-CP"),
+    (2_530_000, "2026-07-01", "Nghị định 161/2026/NĐ-CP"),
+]
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    sets = [
+        l2013(),
+        l2022(
+            "L2022-D98",
+            "Nghị định 98/2023/NĐ-CP",
+            "2024-01-01",
+            "2025-06-30",
+            commune_signs_cs=False,
+            d152=False,
+        ),
+        l2022(
+            "L2022-D152",
+            "Nghị định 152/2025/NĐ-CP",
+            "2025-07-01",
+            "2026-09-30",
+            commune_signs_cs=True,
+            d152=True,
+        ),
+        l2022(
+            "L2026",
+            "Nghị định 152/2025/NĐ-CP",
+            "2026-10-01",
+            None,
+            commune_signs_cs=True,
+            d152=True,
+            status="draft",
+            name="Luật TĐKT 2022 sửa đổi bởi Luật 06/2026/QH16 (chưa có toàn văn)",
+            basis="Luật Thi đua, khen thưởng số 06/2022/QH15, sửa đổi bởi Luật số 06/2026/QH16 (từ 1/10/2026); "
+            "Nghị định 152/2025/NĐ-CP. Toàn văn sửa đổi chưa được đối chiếu: tạm giữ tiêu chuẩn của L2022-D152.",
+        ),
+    ]
+    payload = {
+        "format": 1,
+        "catalogue": [
+            dict(zip(("code", "name", "short_name", "category", "rank"), row, strict=True))
+            for row in CATALOGUE
+        ],
+        "base_salaries": [
+            dict(zip(("amount", "valid_from", "citation"), row, strict=True)) for row in BASE_SALARY
+        ],
+        "rule_sets": sets,
+    }
+    (OUT / "rules.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    print(f"wrote {OUT / 'rules.json'}: {sum(len(s['rules']) for s in sets)} rules in {len(sets)} rule sets")
+
+
+if __name__ == "__main__":
+    main()
