@@ -42,6 +42,11 @@ class Api:
             url, body, content_type="application/json", headers={**self.headers, **headers}
         )
 
+    def put(self, url: str, body: dict, **headers: str):
+        return self.client.put(
+            url, body, content_type="application/json", headers={**self.headers, **headers}
+        )
+
 
 @pytest.fixture
 def tree(db) -> dict[str, Unit]:

@@ -1,4 +1,4 @@
-"""REST API of the directory: units and people under /api/v1/.
+"""REST API of the directory: units, people, blocks and clusters under /api/v1/.
 
 This module only parses input and shapes output; reads go through
 :mod:`thidua.directory.selectors` and :mod:`thidua.accounts.scoping`, writes
@@ -37,10 +37,17 @@ from thidua.accounts.scoping import can_on_unit, has_perm, people_for, units_for
 from thidua.core import audit
 from thidua.core.errors import DomainError, NotFound, PermissionDenied
 from thidua.directory import selectors, services
-from thidua.directory.models import Person, Unit
+from thidua.directory.models import EmulationGroup, GroupMembership, Person, Unit
 from thidua.directory.schemas import (
     MAX_ID,
     ErrorOut,
+    GroupDetailFilters,
+    GroupDetailOut,
+    GroupFilters,
+    GroupIn,
+    GroupMembersIn,
+    GroupOut,
+    GroupPage,
     HistoryEntry,
     PeopleFilters,
     PersonIn,
@@ -420,3 +427,138 @@ def person_history(request: HttpRequest, person_id: int) -> list[dict[str, Any]]
             }
         )
     return entries
+
+
+# --- emulation blocks and clusters ------------------------------------------------
+
+GROUP_NOT_FOUND = "Không tìm thấy khối, cụm thi đua."
+
+
+def _visible_group(user: User, group_id: int) -> EmulationGroup:
+    if not 1 <= group_id <= MAX_ID:
+        raise NotFound(GROUP_NOT_FOUND)
+    group = selectors.groups_list(user).filter(pk=group_id).first()
+    if group is None:
+        raise NotFound(GROUP_NOT_FOUND)
+    return group
+
+
+def _group_out(group: EmulationGroup) -> dict[str, Any]:
+    return {
+        "id": group.pk,
+        "kind": group.kind,
+        "code": group.code,
+        "name": group.name,
+        "organiser": group.organiser_id,
+        "organiser_name": group.organiser.name,
+        "member_count": getattr(group, "member_count", None),
+    }
+
+
+def _member_out(member: GroupMembership) -> dict[str, Any]:
+    return {
+        "unit": member.unit_id,
+        "unit_name": member.unit.name,
+        "year": member.year,
+        "is_leader": member.is_leader,
+        "is_deputy": member.is_deputy,
+    }
+
+
+def _group_detail(group: EmulationGroup, year: int | None) -> dict[str, Any]:
+    if year is not None:
+        members = list(selectors.group_members(group, year))
+    else:
+        members = list(
+            GroupMembership.objects.filter(group=group)
+            .select_related("unit")
+            .order_by("-year", "-is_leader", "unit__name", "unit__pk")
+        )
+    return {
+        **_group_out(group),
+        "member_count": len(members) if year is not None else None,
+        "description": group.description,
+        "years": selectors.group_years(group),
+        "members": [_member_out(m) for m in members],
+    }
+
+
+@router.get("/groups/", response={200: GroupPage, **_ERRORS}, summary="Danh sách khối, cụm thi đua")
+def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> dict[str, Any]:
+    """Các khối, cụm thi đua do đơn vị trong phạm vi người dùng tổ chức hoặc có đơn vị
+    trong phạm vi là thành viên. Có ``year`` thì ``member_count`` là số thành viên năm đó."""
+    f = filters
+    qs = selectors.groups_list(_user(request), kind=f.kind, year=f.year)
+    start = (f.page - 1) * f.page_size
+    rows = list(qs[start : start + f.page_size])
+    count = len(rows) if f.page == 1 and len(rows) < f.page_size else qs.count()
+    return {"items": [_group_out(g) for g in rows], "count": count}
+
+
+@router.post("/groups/", response={201: GroupOut, **_ERRORS}, summary="Thêm khối, cụm thi đua")
+def create_group(request: HttpRequest, payload: GroupIn) -> tuple[int, dict[str, Any]]:
+    """Cần quyền sửa đơn vị tại cơ quan tổ chức ``organiser``."""
+    user = _user(request)
+    organiser = _referenced_unit(payload.organiser)
+    assert organiser is not None
+    with transaction.atomic():
+        group = services.group_create(
+            actor=user, kind=payload.kind, code=payload.code, name=payload.name, organiser=organiser
+        )
+        group = _visible_group(user, group.pk)
+    return 201, _group_out(group)
+
+
+@router.get(
+    "/groups/{int:group_id}", response={200: GroupDetailOut, **_ERRORS}, summary="Xem khối, cụm thi đua"
+)
+def get_group(request: HttpRequest, group_id: int, filters: Query[GroupDetailFilters]) -> dict[str, Any]:
+    """Khối, cụm với thành viên của năm ``year`` (trưởng khối, cụm trước, rồi theo tên đơn vị);
+    không có ``year`` thì thành viên mọi năm, năm mới nhất trước."""
+    group = _visible_group(_user(request), group_id)
+    return _group_detail(group, filters.year)
+
+
+@router.put(
+    "/groups/{int:group_id}/members/{int:year}",
+    response={200: GroupDetailOut, **_ERRORS},
+    summary="Đặt thành viên khối, cụm trong năm",
+)
+def replace_group_members(
+    request: HttpRequest, group_id: int, year: int, payload: GroupMembersIn
+) -> dict[str, Any]:
+    """Thay toàn bộ thành viên của năm ``year`` bằng danh sách gửi lên, trong một giao dịch:
+    một thành viên bị từ chối (đơn vị không tồn tại, hết hiệu lực trong năm, hai trưởng khối…)
+    thì không ghi gì. Cần quyền sửa đơn vị tại cơ quan tổ chức khối, cụm."""
+    user = _user(request)
+    group = _visible_group(user, group_id)
+    if not can_on_unit(user, Perm.EDIT_UNIT, group.organiser):
+        # Checked here too: an empty list for an empty year would reach no service.
+        raise PermissionDenied("Bạn không có quyền sửa thành viên khối, cụm thi đua này.")
+    if not 1945 <= year <= 2200:
+        raise DomainError(f"Năm {year} không hợp lệ.")
+    wanted: dict[int, Any] = {}
+    for item in payload.members:
+        if item.unit in wanted:
+            raise DomainError(f"Đơn vị (id {item.unit}) được gửi hai lần.", code="duplicate_unit")
+        wanted[item.unit] = item
+    units = {pk: _referenced_unit(pk) for pk in wanted}
+    with transaction.atomic():
+        current = GroupMembership.objects.filter(group=group, year=year).select_related("unit")
+        for member in current:
+            if member.unit_id not in wanted:
+                services.membership_remove(actor=user, group=group, unit=member.unit, year=year)
+        # Non-leaders first, so that moving the leadership from one member to
+        # another demotes the old leader before the new one is set.
+        for pk, item in sorted(wanted.items(), key=lambda kv: kv[1].is_leader):
+            unit = units[pk]
+            assert unit is not None
+            services.membership_set(
+                actor=user,
+                group=group,
+                unit=unit,
+                year=year,
+                is_leader=item.is_leader,
+                is_deputy=item.is_deputy,
+            )
+    return _group_detail(group, year)

@@ -14,7 +14,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
 from thidua.core.text import clean
-from thidua.directory.enums import Gender, UnitKind
+from thidua.directory.enums import Gender, GroupKind, UnitKind
 
 # Largest id a client may send: BIGINT's maximum. Beyond it SQLite raises
 # OverflowError and PostgreSQL a DataError — both would be a 500.
@@ -201,3 +201,73 @@ class PeopleFilters(_Page):
     q: SearchText | None = Field(None, description="Tìm theo họ tên, gõ không dấu được.")
     unit: Id | None = Field(None, description="Chỉ cá nhân của đơn vị này.")
     include_subunits: bool = Field(False, description="Gồm cả cá nhân của các đơn vị trực thuộc.")
+
+
+# --- emulation blocks and clusters ------------------------------------------------
+
+Year = Annotated[int, Field(ge=1945, le=2200)]
+GroupCode = CleanStr(40, min_length=1)
+GroupName = CleanStr(255, min_length=1)
+
+
+class GroupOut(Schema):
+    """Một khối thi đua (``block``) hoặc cụm thi đua (``cluster``)."""
+
+    id: int
+    kind: GroupKind
+    code: str
+    name: str
+    organiser: int = Field(description="Mã số (id) của cơ quan tổ chức khối, cụm.")
+    organiser_name: str
+    member_count: int | None = Field(
+        None, description="Số thành viên trong năm ``year`` của bộ lọc; null nếu không lọc theo năm."
+    )
+
+
+class GroupPage(Schema):
+    items: list[GroupOut]
+    count: int
+
+
+class GroupMemberOut(Schema):
+    unit: int
+    unit_name: str
+    year: int
+    is_leader: bool = Field(description="Trưởng khối, cụm.")
+    is_deputy: bool = Field(description="Phó khối, cụm.")
+
+
+class GroupDetailOut(GroupOut):
+    """Khối, cụm với danh sách thành viên (của năm ``year`` nếu có, không thì mọi năm)."""
+
+    description: str
+    years: list[int] = Field(description="Các năm khối, cụm có thành viên, mới nhất trước.")
+    members: list[GroupMemberOut]
+
+
+class GroupIn(_In):
+    kind: GroupKind
+    code: GroupCode
+    name: GroupName
+    organiser: Id = Field(description="Mã số (id) của cơ quan tổ chức.")
+
+
+class GroupMemberIn(_In):
+    unit: Id
+    is_leader: bool = False
+    is_deputy: bool = False
+
+
+class GroupMembersIn(_In):
+    """Toàn bộ thành viên của khối, cụm trong năm: thay thế danh sách cũ (tất cả hoặc không gì cả)."""
+
+    members: list[GroupMemberIn] = Field(max_length=1000)
+
+
+class GroupFilters(_Page):
+    kind: GroupKind | None = Field(None, description="block = khối thi đua, cluster = cụm thi đua.")
+    year: Year | None = Field(None, description="Năm để đếm thành viên (``member_count``).")
+
+
+class GroupDetailFilters(Schema):
+    year: Year | None = Field(None, description="Chỉ thành viên của năm này.")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.models import User
-from thidua.accounts.scoping import people_for, units_for
+from thidua.accounts.scoping import people_for, unit_scope, units_for
 from thidua.core.text import fold
-from thidua.directory.models import Person, Unit, UnitSuccession
+from thidua.directory.models import EmulationGroup, GroupMembership, Person, Unit, UnitSuccession
 
 
 def search_terms(q: str | None) -> list[str]:
@@ -84,3 +84,42 @@ def ancestors(unit: Unit) -> list[Unit]:
     ids = [int(p) for p in unit.path.strip("/").split("/") if p][:-1]
     by_id = Unit.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
+
+
+def groups_list(user: User, *, kind: str | None = None, year: int | None = None) -> QuerySet[EmulationGroup]:
+    """Blocks and clusters ``user`` may see: organised by a unit in the user's
+    scope, or with a member unit in it (in any year). With ``year``, each group
+    carries ``member_count``, its number of members that year (else ``None``)."""
+    qs = EmulationGroup.objects.select_related("organiser")
+    scope = unit_scope(user, Perm.VIEW_DIRECTORY, "organiser__")
+    if scope is not None:
+        member_scope = unit_scope(user, Perm.VIEW_DIRECTORY, "unit__")
+        assert member_scope is not None
+        in_scope = GroupMembership.objects.filter(member_scope, group=OuterRef("pk"))
+        qs = qs.filter(scope | Q(Exists(in_scope)))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year is not None:
+        qs = qs.annotate(member_count=Count("memberships", filter=Q(memberships__year=year)))
+    else:
+        qs = qs.annotate(member_count=Value(None, output_field=IntegerField()))
+    return qs.order_by("kind", "name", "pk")
+
+
+def group_members(group: EmulationGroup, year: int) -> QuerySet[GroupMembership]:
+    """The members of ``group`` in ``year``: the leader first, then by unit name."""
+    return (
+        GroupMembership.objects.filter(group=group, year=year)
+        .select_related("unit")
+        .order_by("-is_leader", "unit__name", "unit__pk")
+    )
+
+
+def group_years(group: EmulationGroup) -> list[int]:
+    """The years ``group`` has members in, latest first."""
+    return list(
+        GroupMembership.objects.filter(group=group)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )

@@ -182,6 +182,11 @@ def succession_add(
 # --- emulation blocks and clusters ----------------------------------------------
 
 
+def _check_year(year: int) -> None:
+    if not 1945 <= year <= dt.date.today().year + 1:
+        raise DomainError(f"Năm {year} không hợp lệ.")
+
+
 @transaction.atomic
 def group_create(
     *, actor: Any, kind: str, code: str, name: str, organiser: Unit, description: str = ""
@@ -215,8 +220,25 @@ def membership_set(
 ) -> GroupMembership:
     """Put ``unit`` in ``group`` for ``year`` (membership is decided year by year)."""
     _require(actor, Perm.EDIT_UNIT, group.organiser)
-    if not 1945 <= year <= dt.date.today().year + 1:
-        raise DomainError(f"Năm {year} không hợp lệ.")
+    _check_year(year)
+    if (unit.valid_to and unit.valid_to < dt.date(year, 1, 1)) or (
+        unit.valid_from and unit.valid_from > dt.date(year, 12, 31)
+    ):
+        raise DomainError(f"Đơn vị «{unit.name}» không còn hiệu lực trong năm {year}.", code="unit_not_valid")
+    if is_leader:
+        # Lock the group row so two concurrent writers cannot both add a leader.
+        EmulationGroup.objects.select_for_update().filter(pk=group.pk).first()
+        other = (
+            GroupMembership.objects.filter(group=group, year=year, is_leader=True)
+            .exclude(unit=unit)
+            .select_related("unit")
+            .first()
+        )
+        if other is not None:
+            raise DomainError(
+                f"Khối/Cụm «{group.name}» năm {year} đã có trưởng khối: {other.unit.name}.",
+                code="leader_exists",
+            )
     member, created = GroupMembership.objects.get_or_create(
         group=group, unit=unit, year=year, defaults={"is_leader": is_leader, "is_deputy": is_deputy}
     )
@@ -226,6 +248,19 @@ def membership_set(
         member.save(update_fields=["is_leader", "is_deputy"])
     audit.record(actor=actor, action="group.member", obj=member, before=before, after=audit.snapshot(member))
     return member
+
+
+@transaction.atomic
+def membership_remove(*, actor: Any, group: EmulationGroup, unit: Unit, year: int) -> bool:
+    """Take ``unit`` out of ``group`` for ``year``; False if it was not a member."""
+    _require(actor, Perm.EDIT_UNIT, group.organiser)
+    member = GroupMembership.objects.filter(group=group, unit=unit, year=year).first()
+    if member is None:
+        return False
+    before = audit.snapshot(member)
+    audit.record(actor=actor, action="group.member_remove", obj=member, before=before)
+    member.delete()
+    return True
 
 
 # --- people ------------------------------------------------------------------

@@ -16,4 +16,6 @@ urlpatterns = [
     path("ca-nhan/<int:pk>/", views.person_detail, name="person"),
     path("ca-nhan/<int:pk>/sua/", views.person_edit, name="person_edit"),
     path("ca-nhan/<int:pk>/chuyen/", views.person_move, name="person_move"),
+    path("khoi-cum/", views.group_list, name="groups"),
+    path("khoi-cum/<int:pk>/", views.group_detail, name="group"),
 ]

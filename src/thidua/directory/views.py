@@ -1,4 +1,5 @@
-"""Web pages of the directory: the unit tree, unit and person pages, the people list.
+"""Web pages of the directory: the unit tree, unit and person pages, the people list,
+blocks and clusters.
 
 Views stay thin: a form parses what was typed, a selector reads (already
 narrowed to the user's scope, so anything outside it is a 404, the same as
@@ -30,7 +31,7 @@ from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.core.models import AuditEntry
 from thidua.directory import selectors, services
-from thidua.directory.enums import Gender, UnitKind
+from thidua.directory.enums import Gender, GroupKind, UnitKind
 from thidua.directory.forms import (
     PeopleFilterForm,
     PersonCreateForm,
@@ -45,6 +46,7 @@ CHILDREN_PER_PAGE = 30
 UNIT_PEOPLE_SHOWN = 50
 HISTORY_SHOWN = 50
 SUGGESTIONS = 20
+GROUPS_PER_PAGE = 50
 
 
 # --- helpers -------------------------------------------------------------------
@@ -459,3 +461,59 @@ def person_create(request: HttpRequest) -> HttpResponse:
         form = PersonCreateForm(initial=initial, units=units)
         status = 200
     return render(request, "directory/person_create.html", {"form": form}, status=status)
+
+
+# --- emulation blocks and clusters ------------------------------------------------
+
+
+def _year_param(value: str | None) -> int | None:
+    if value and value.isdigit() and 1945 <= int(value) <= 2200:
+        return int(value)
+    return None
+
+
+@login_required
+@require_GET
+def group_list(request: HttpRequest) -> HttpResponse:
+    """Blocks and clusters the user may see; ``nam`` counts the members of
+    that year (this year by default), ``loai`` keeps one kind."""
+    year = _year_param(request.GET.get("nam")) or timezone.localdate().year
+    kind = request.GET.get("loai") or ""
+    if kind not in GroupKind.values:
+        kind = ""
+    groups = selectors.groups_list(request.user, kind=kind or None, year=year)
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context = {
+        "page": _page(request, groups, GROUPS_PER_PAGE, "trang"),
+        "year": year,
+        "kind": kind,
+        "kinds": GroupKind.choices,
+        "querystring": params.urlencode(),
+    }
+    return render(request, "directory/group_list.html", context)
+
+
+@login_required
+@require_GET
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A block or cluster with its members year by year (one tab a year)."""
+    group = get_object_or_404(selectors.groups_list(request.user), pk=pk)
+    years = selectors.group_years(group)
+    year = _year_param(request.GET.get("nam"))
+    if year is None:
+        year = years[0] if years else timezone.localdate().year
+    members = list(selectors.group_members(group, year))
+    context = {
+        "group": group,
+        "years": years,
+        "year": year,
+        "members": members,
+        "leader": next((m for m in members if m.is_leader), None),
+        "visible_units": set(
+            units_for(request.user, Perm.VIEW_DIRECTORY)
+            .filter(pk__in=[m.unit_id for m in members] + [group.organiser_id])
+            .values_list("pk", flat=True)
+        ),
+    }
+    return render(request, "directory/group_detail.html", context)
