@@ -234,7 +234,7 @@ def l2013() -> dict:
                 "BK_TINH",
                 [IND, COLL, HH],
                 ["province"],
-                "NĐ 91/2017 (tiêu chuẩn chưa đối chiếu)",
+                "Tiêu chuẩn: chưa đối chiếu; tiền thưởng: NĐ 91/2017 Điều 73",
                 prize_=prize({"*": "1.0"}, {"*": "2.0"}, {"*": "1.0"}),
                 confidence="unconfirmed",
                 criteria=all_(
@@ -295,7 +295,7 @@ def l2013() -> dict:
                 "GK",
                 [IND, COLL, HH],
                 ["agency", "district", "commune"],
-                f"{L13} Điều 76; NĐ 91/2017",
+                f"{L13} Điều 76; NĐ 91/2017 Điều 73(1)(d), 73(2)(b)",
                 prize_=gk_prize,
                 criteria=all_(NEEDS_REVIEW_GK),
             ),
@@ -348,6 +348,8 @@ def l2022(
         "NĐ 152/2025 Điều 4" if d152 else f"{L22} Điều 5; NĐ 98/2023",
         **({} if d152 else {"confidence": "secondhand"}),
     )
+    prize_art = "NĐ 152/2025 (bảng mức thưởng)" if d152 else "NĐ 98/2023 Điều 54"
+    hc_prize_art = "NĐ 152/2025 Điều 51" if d152 else "NĐ 98/2023"
     vote_cite = "NĐ 98/2023 Điều 30(7)" + (" (NĐ 152/2025 chưa tìm thấy quy định tương ứng)" if d152 else "")
     gk_prize = (
         prize({"*": "0.3"}, {"*": "0.6"}, {"*": "0.3"})
@@ -372,7 +374,6 @@ def l2022(
             f"{L22} Điều 23; Điều 80(3)" + ("; NĐ 129/2025 Điều 59" if d152 else ""),
             prize_=prize({"*": "1.0"}),
             vote_=vote("0.8", vote_cite, unconf),
-            confidence=unconf if d152 else "text",
             criteria=all_(
                 leaf("holds", f"{L22} Điều 23", award="LDTT"),
                 any_(
@@ -413,9 +414,9 @@ def l2022(
             "TTLDXS",
             [COLL],
             ["province"],
-            f"{L22} Điều 27(1)",
+            f"{L22} Điều 27(1); tiền thưởng: {prize_art}",
             prize_=prize(coll={"*": "1.5"}),
-            confidence=unconf if d152 else "text",
+            note="Thẩm quyền tặng (Điều 78–80) chưa đối chiếu nguyên văn.",
             criteria=all_(
                 leaf("rating", f"{L22} Điều 27(1)", min="HTXSNV"),
                 leaf("member_share", f"{L22} Điều 27(1)", rating="HTNV", at_least="1"),
@@ -427,7 +428,7 @@ def l2022(
             "TTLDTT",
             [COLL],
             local,
-            f"{L22} Điều 28 (chưa đối chiếu nguyên văn)",
+            f"{L22} Điều 28 (chưa đối chiếu nguyên văn); tiền thưởng: {prize_art}",
             prize_=prize(coll={"*": "0.8"}),
             confidence="unconfirmed",
             criteria=all_(
@@ -474,12 +475,16 @@ def l2022(
             "BK_TINH",
             [IND, COLL, HH],
             ["province"],
-            f"{L22} Điều 74",
+            f"{L22} Điều 74(1)(d); tiền thưởng: "
+            + ("NĐ 152/2025 Điều 54(1)" if d152 else "NĐ 98/2023 (chưa đối chiếu)"),
             prize_=prize({"*": "1.5"}, {"*": "3.0"}, {"*": "1.5"})
             if d152
             else prize({"*": "1.0"}, {"*": "2.0"}, {"*": "1.0"}),
             confidence="text" if d152 else "unconfirmed",
-            note="Đường khen thành tích đột xuất, chuyên đề xét riêng theo phong trào.",
+            note="Tiêu chuẩn cá nhân Điều 74(1)(d) đã đối chiếu (trả lời của Bộ Nội vụ); các đường (a)–(c) "
+            "(thành tích trong phong trào, đột xuất, đóng góp lớn) xét riêng. Theo Bộ Nội vụ (CV 5007/BNV-TĐKT), "
+            "sáng kiến đã dùng để xét CSTĐ cơ sở không được tính lại. Tiêu chuẩn tập thể (Điều 74(2)) và hệ số "
+            "tập thể chưa đối chiếu.",
             criteria=all_(
                 any_(
                     leaf("holds_chain", f"{L22} Điều 74(1)(d)", award="CSTD_CS", count=2),
@@ -495,9 +500,10 @@ def l2022(
             "BK_TTG",
             [IND, COLL, HH],
             ["government"],
-            f"{L22} Điều 73(1)(b)",
+            f"{L22} Điều 73(1)(b)" + ("; tiền thưởng: NĐ 152/2025 Điều 54(1)" if d152 else ""),
             prize_=prize({"*": "3.5"}, {"*": "7.0"}, {"*": "3.5"}),
-            confidence="secondhand",
+            note="5 năm liên tục tính đến thời điểm đề nghị (trả lời của Bộ Nội vụ). "
+            "Tiêu chuẩn tập thể (Điều 73(2)) chưa đối chiếu.",
             criteria=all_(
                 leaf("holds_before", f"{L22} Điều 73(1)(b)", award="BK_TINH"),
                 leaf("rating_years", f"{L22} Điều 73(1)(b)", min="HTTNV", count=5),
@@ -509,9 +515,10 @@ def l2022(
             "HCLD3",
             [IND, COLL],
             ["state"],
-            f"{L22} Điều 44(1)(e)",
+            f"{L22} Điều 44(1)(e); tiền thưởng: {hc_prize_art}",
             prize_=prize({"*": "4.5"}, {"*": "9.0"}),
-            confidence="secondhand",
+            note="5 năm liên tục tính đến thời điểm đề nghị (trả lời của Bộ Nội vụ). "
+            "Tập thể: tiền thưởng gấp 2 cá nhân; tiêu chuẩn tập thể (Điều 44(2)) chưa đối chiếu.",
             criteria=all_(
                 leaf("holds_before", f"{L22} Điều 44(1)(e)", award="BK_TTG"),
                 leaf("rating_years", f"{L22} Điều 44(1)(e)", min="HTTNV", count=5),
@@ -524,7 +531,7 @@ def l2022(
             "HCLD2",
             [IND, COLL],
             ["state"],
-            f"{L22} Điều 43",
+            f"{L22} Điều 43; tiền thưởng: {hc_prize_art}",
             prize_=prize({"*": "7.5"}, {"*": "15.0"}),
             confidence="unconfirmed",
             criteria=all_(leaf("manual", f"{L22} Điều 43", question="Tiêu chuẩn chưa được đối chiếu")),
@@ -533,7 +540,7 @@ def l2022(
             "HCLD1",
             [IND, COLL],
             ["state"],
-            f"{L22} Điều 42",
+            f"{L22} Điều 42; tiền thưởng: {hc_prize_art}",
             prize_=prize({"*": "9.0"}, {"*": "18.0"}),
             confidence="unconfirmed",
             criteria=all_(leaf("manual", f"{L22} Điều 42", question="Tiêu chuẩn chưa được đối chiếu")),
@@ -542,10 +549,14 @@ def l2022(
             "GK",
             [IND, COLL, HH],
             basic_levels,
-            f"{L22} Điều 75",
+            f"{L22} Điều 75; tiền thưởng: " + ("NĐ 152/2025 Điều 54(1)(e)" if d152 else "NĐ 98/2023"),
             prize_=gk_prize,
-            confidence=unconf if d152 else "text",
+            confidence="secondhand" if d152 else "text",
             criteria=all_(NEEDS_REVIEW_GK),
+            note="NĐ 152/2025 Điều 54(1)(e): một hệ số 0,3 cho Giấy khen của các chủ thể tại Điều 75(1)(a), (b), (c), "
+            "(đ) — gồm Chủ tịch UBND cấp xã. Hệ số tập thể (Điều 54(2)) chưa đối chiếu: tạm gấp 2."
+            if d152
+            else "",
         ),
         rule(
             "TDPVH",
@@ -568,9 +579,9 @@ def l2022(
             "XTB",
             [COLL],
             ["province"] if d152 else ["district"],
-            "NĐ 86/2023",
+            "NĐ 86/2023; tiền thưởng: " + prize_art,
             prize_=prize(coll={"*": "2.0"}),
-            confidence="unconfirmed" if d152 else "text",
+            note="NĐ 152/2025 gọi là «Xã, phường, đặc khu tiêu biểu» (không còn thị trấn)." if d152 else "",
             criteria=all_(
                 leaf("manual", "NĐ 86/2023", question="Đạt tiêu chuẩn Xã, phường, thị trấn tiêu biểu")
             ),
@@ -633,7 +644,8 @@ def main() -> None:
             status="draft",
             name="Luật TĐKT 2022 sửa đổi bởi Luật 06/2026/QH16 (chưa có toàn văn)",
             basis="Luật Thi đua, khen thưởng số 06/2022/QH15, sửa đổi bởi Luật số 06/2026/QH16 (từ 1/10/2026); "
-            "Nghị định 152/2025/NĐ-CP. Toàn văn sửa đổi chưa được đối chiếu: tạm giữ tiêu chuẩn của L2022-D152.",
+            "Nghị định 152/2025/NĐ-CP. Toàn văn sửa đổi chưa được đối chiếu: tạm giữ tiêu chuẩn của L2022-D152. "
+            "Dự thảo (12/2025) sửa Điều 23: CSTĐ cơ sở cần cả HTXSNV và sáng kiến — cập nhật khi có văn bản chính thức.",
         ),
     ]
     payload = {
