@@ -262,6 +262,7 @@ def _register_routers() -> None:
 
     api.add_router("/", directory_router)
     api.add_router("/", "thidua.directory.api_imports.router")  # imports/exports (literal paths)
+    api.add_router("/", "thidua.awards.api.router")
 
 
 _register_routers()

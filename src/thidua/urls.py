@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("thidua.accounts.urls")),
     path("", include("thidua.directory.urls")),
     path("", include("thidua.directory.urls_imports")),
+    path("", include("thidua.awards.urls")),
 ]

@@ -100,8 +100,8 @@ def test_home_page_lists_modules_and_scoped_counts(client, people, commune1_offi
     assert "2 đơn vị trong phạm vi của bạn" in page
     assert "2 cá nhân trong phạm vi của bạn" in page
     assert "Đơn vị và cá nhân Đang dùng" in page
+    assert "Khen thưởng Đang dùng" in page
     for soon in [
-        "Khen thưởng",
         "Phong trào thi đua",
         "Hồ sơ đề nghị",
         "Hội đồng",

@@ -23,11 +23,22 @@ class Perm:
     IMPORT = "directory.import"
     VIEW_AUDIT = "core.view_audit"
     MANAGE_USERS = "accounts.manage"
+    VIEW_AWARDS = "awards.view"
+    EDIT_AWARDS = "awards.edit"  # the registry, ratings, initiatives, disciplines
+    MANAGE_RULES = "awards.manage_rules"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_OFFICER: frozenset(
-        {Perm.VIEW_DIRECTORY, Perm.EDIT_PERSON, Perm.VIEW_IDENTITY, Perm.IMPORT, Perm.VIEW_AUDIT}
+        {
+            Perm.VIEW_DIRECTORY,
+            Perm.EDIT_PERSON,
+            Perm.VIEW_IDENTITY,
+            Perm.IMPORT,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_AWARDS,
+            Perm.EDIT_AWARDS,
+        }
     ),
     Role.STANDING_OFFICER: frozenset(
         {
@@ -37,10 +48,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_IDENTITY,
             Perm.IMPORT,
             Perm.VIEW_AUDIT,
+            Perm.VIEW_AWARDS,
+            Perm.EDIT_AWARDS,
+            Perm.MANAGE_RULES,
         }
     ),
-    Role.COUNCIL_MEMBER: frozenset({Perm.VIEW_DIRECTORY}),
-    Role.APPROVER: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AUDIT}),
+    Role.COUNCIL_MEMBER: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AWARDS}),
+    Role.APPROVER: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AUDIT, Perm.VIEW_AWARDS}),
     Role.ADMIN: frozenset(
         {
             Perm.VIEW_DIRECTORY,
@@ -50,7 +64,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.IMPORT,
             Perm.VIEW_AUDIT,
             Perm.MANAGE_USERS,
+            Perm.VIEW_AWARDS,
+            Perm.EDIT_AWARDS,
+            Perm.MANAGE_RULES,
         }
     ),
-    Role.VIEWER: frozenset({Perm.VIEW_DIRECTORY}),
+    Role.VIEWER: frozenset({Perm.VIEW_DIRECTORY, Perm.VIEW_AWARDS}),
 }

@@ -1,0 +1,395 @@
+"""Eligibility engine: 10,000 candidates at once, against hand-written SQL and a naive loop.
+
+Creates a fresh database (SQLite in a temporary directory; with DATABASE_URL
+set, a temporary database on that PostgreSQL server, dropped at the end),
+migrates it (the migration loads the shipped rule sets) and bulk-loads
+50,000 people in ~200 units with 10 years of ratings, initiatives and awards
+(about 1,000,000 rows). Then it times, for achievement year 2024 and a dossier
+received on 01/02/2025 (rule set L2022-D98):
+
+  (a) engine.check() for 10,000 candidates (half CSTĐ cơ sở, half Bằng khen cấp tỉnh),
+      and for the same 10,000 people all proposed for CSTĐ cơ sở;
+  (b) one hand-written SQL query per chunk of 500 ids computing the CSTĐ cơ sở
+      criteria (LĐTT held in 2024; rated HTXSNV or an unused initiative in 2024;
+      no disciplinary measure in 2024 or on the dossier date) — the baseline;
+  (c) the naive loop, engine.check_one() per candidate, on 500 candidates,
+      extrapolated to 10,000.
+
+It checks that (a) and (b) agree on who is eligible, prints times and ratios.
+Targets: engine ≤ 2 s and ≤ 3× the SQL. Timings are reported, not asserted;
+``--strict`` makes a missed target exit 1.
+
+    .venv/bin/python bench/eligibility.py [--people 50000] [--candidates 10000] [--max-seconds 900]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/eligibility.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2024
+AS_OF = dt.date(2025, 2, 1)
+YEARS = range(YEAR - 9, YEAR + 1)
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thu", "Quốc", "Thanh"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nam",
+    "Sơn",
+    "Trang",
+]
+# grade shares of a year's ratings
+GRADES = [("HTXSNV", 0.15), ("HTTNV", 0.62), ("HTNV", 0.19), ("KHTNV", 0.04)]
+
+
+# --- environment (a fresh database, dropped at the end) -----------------------------------------
+
+
+def _pg_url(url: str, dbname: str) -> str:
+    return urlunparse(urlparse(url)._replace(path=f"/{dbname}"))
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_pg_url(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_environment() -> Callable[[], None]:
+    data_dir = tempfile.mkdtemp(prefix="thidua-bench-")
+    os.environ["THIDUA_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "thidua.settings"
+    os.environ["THIDUA_TASKS_IMMEDIATE"] = "1"
+    sys.path.insert(0, str(ROOT / "src"))
+    steps: list[Callable[[], None]] = [lambda: shutil.rmtree(data_dir, ignore_errors=True)]
+    base = os.environ.get("DATABASE_URL")
+    if base and base.startswith(("postgres://", "postgresql://")):
+        dbname = f"thidua_bench_elig_{os.getpid()}"
+        _pg_admin(base, f'CREATE DATABASE "{dbname}"')
+        os.environ["DATABASE_URL"] = _pg_url(base, dbname)
+
+        def drop() -> None:
+            from django.db import connections
+
+            connections.close_all()
+            _pg_admin(base, f'DROP DATABASE IF EXISTS "{dbname}"')
+
+        steps.insert(0, drop)
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
+
+    def cleanup() -> None:
+        for step in steps:
+            step()
+
+    return cleanup
+
+
+# --- data -------------------------------------------------------------------------------------------
+
+
+def _grade(rng: random.Random) -> str:
+    roll = rng.random()
+    for grade, share in GRADES:
+        if roll < share:
+            return grade
+        roll -= share
+    return GRADES[-1][0]
+
+
+def load(people: int, seed: int) -> dict[str, int]:
+    """Units, people with postings, ratings, initiatives (with authors), LĐTT/CSTĐ/BK records,
+    a few disciplinary measures. Returns row counts."""
+    from django.db import transaction
+
+    from thidua.awards.models import AwardRecord, AwardType, Discipline, Initiative, Rating
+    from thidua.core.text import fold, person_sort_key, split_name
+    from thidua.directory import services
+    from thidua.directory.models import Person, PersonPosting
+
+    rng = random.Random(seed)
+    root = services.unit_create(actor=None, code="BENCH", name="Tỉnh Đo Đạc", kind="province")
+    communes = [
+        services.unit_create(actor=None, code=f"BX{i}", name=f"Xã Số {i}", kind="commune", parent=root)
+        for i in range(20)
+    ]
+    units = list(communes)
+    for i in range(179):
+        units.append(
+            services.unit_create(
+                actor=None, code=f"BT{i}", name=f"Trường Số {i}", kind="school", parent=communes[i % 20]
+            )
+        )
+    types = dict(AwardType.objects.values_list("code", "id"))
+    counts = dict.fromkeys(
+        ("people", "postings", "ratings", "initiatives", "authors", "records", "disciplines"), 0
+    )
+    batch = 5000
+
+    def flush(model, rows: list, key: str) -> list:
+        if rows:
+            created = model.objects.bulk_create(rows, batch_size=batch)
+            counts[key] += len(rows)
+            rows.clear()
+            return created
+        return []
+
+    with transaction.atomic():
+        persons = []
+        for _ in range(people):
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            persons.append(
+                Person(
+                    full_name=name,
+                    given_name=split_name(name)[1],
+                    gender="female",
+                    unit=rng.choice(units),
+                    search_key=fold(name),
+                    sort_key=person_sort_key(name),
+                )
+            )
+        persons = Person.objects.bulk_create(persons, batch_size=batch)
+        counts["people"] = len(persons)
+        postings = [PersonPosting(person_id=p.pk, unit_id=p.unit_id) for p in persons]
+        flush(PersonPosting, postings, "postings")
+
+        ratings: list = []
+        records: list = []
+        initiatives: list = []
+        inits_owner: list[int] = []
+        disciplines: list = []
+        for p in persons:
+            chain = 0
+            cstd_years = []
+            for y in YEARS:
+                grade = _grade(rng)
+                ratings.append(Rating(person_id=p.pk, owner_unit_id=p.unit_id, year=y, grade=grade))
+                has_ini = rng.random() < 0.08
+                if has_ini:
+                    initiatives.append(
+                        Initiative(title="Sáng kiến", year=y, scope="base", owner_unit_id=p.unit_id)
+                    )
+                    inits_owner.append(p.pk)
+                good = grade in ("HTXSNV", "HTTNV")
+                if good and rng.random() < 0.6:
+                    records.append(_record(types["LDTT"], p, y))
+                    if (grade == "HTXSNV" or has_ini) and rng.random() < 0.5:
+                        records.append(_record(types["CSTD_CS"], p, y))
+                        cstd_years.append(y)
+                        chain += 1
+                        if chain >= 2 and rng.random() < 0.3:
+                            records.append(_record(types["BK_TINH"], p, y))
+                            chain = 0
+                    else:
+                        chain = 0
+            if rng.random() < 0.005:
+                start = dt.date(rng.choice(YEARS), rng.randint(1, 12), 1)
+                disciplines.append(
+                    Discipline(
+                        person_id=p.pk,
+                        measure=rng.choice(["khien_trach", "canh_cao"]),
+                        start_date=start,
+                        end_date=start + dt.timedelta(days=180),
+                        owner_unit_id=p.unit_id,
+                    )
+                )
+            if len(ratings) >= 50_000:
+                flush(Rating, ratings, "ratings")
+                flush(AwardRecord, records, "records")
+        flush(Rating, ratings, "ratings")
+        flush(AwardRecord, records, "records")
+        flush(Discipline, disciplines, "disciplines")
+        created = Initiative.objects.bulk_create(initiatives, batch_size=batch)
+        counts["initiatives"] = len(created)
+        through = Initiative.authors.through
+        authors = [
+            through(initiative_id=ini.pk, person_id=pid)
+            for ini, pid in zip(created, inits_owner, strict=True)
+        ]
+        flush(through, authors, "authors")
+    return counts
+
+
+def _record(type_id: int, person, year: int):
+    from thidua.awards.models import AwardRecord
+
+    return AwardRecord(
+        award_type_id=type_id,
+        recipient_kind="individual",
+        person_id=person.pk,
+        owner_unit_id=person.unit_id,
+        year=year,
+        decision_number=f"{year % 100}/QĐ-UBND",
+    )
+
+
+# --- the SQL baseline -------------------------------------------------------------------------------------
+
+
+SQL = """
+SELECT p.id,
+  EXISTS (SELECT 1 FROM awards_awardrecord r
+          WHERE r.person_id = p.id AND r.award_type_id = %s AND r.year = %s
+            AND r.status = 'valid' AND r.occasion IN ('regular', 'tenure')) AS ldtt,
+  (SELECT g.grade FROM awards_rating g WHERE g.person_id = p.id AND g.year = %s) AS grade,
+  EXISTS (SELECT 1 FROM awards_initiative_authors a
+          JOIN awards_initiative i ON i.id = a.initiative_id
+          WHERE a.person_id = p.id AND i.year = %s AND i.consumed_by_id IS NULL) AS initiative,
+  EXISTS (SELECT 1 FROM awards_discipline d
+          WHERE d.person_id = p.id
+            AND ((d.start_date <= %s AND (d.end_date IS NULL OR d.end_date >= %s))
+              OR (d.start_date <= %s AND (d.end_date IS NULL OR d.end_date >= %s)))) AS disciplined
+FROM directory_person p
+WHERE p.id IN ({ids})
+"""
+
+
+def sql_cstd_cs(person_ids: list[int], ldtt_type: int) -> dict[int, bool | None]:
+    """CSTĐ cơ sở 2024 by hand: LĐTT ∧ (HTXSNV ∨ initiative) ∧ no discipline; no rating → unknown."""
+    from django.db import connection
+
+    first, last = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    out: dict[int, bool | None] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(person_ids), 500):
+            chunk = person_ids[start : start + 500]
+            cursor.execute(
+                SQL.format(ids=", ".join(["%s"] * len(chunk))),
+                [ldtt_type, YEAR, YEAR, YEAR, last, first, AS_OF, AS_OF, *chunk],
+            )
+            for pid, ldtt, grade, initiative, disciplined in cursor.fetchall():
+                if not ldtt or disciplined:
+                    out[pid] = False
+                elif grade == "HTXSNV" or initiative:
+                    out[pid] = True
+                else:
+                    out[pid] = None if grade is None else False
+    return out
+
+
+# --- timing ---------------------------------------------------------------------------------------------------
+
+
+def best_of(fn: Callable[[], object], runs: int, deadline: float) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+        if time.monotonic() > deadline:
+            break
+    return statistics.median(times), result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--candidates", type=int, default=10_000)
+    parser.add_argument("--sample", type=int, default=500, help="candidates of the naive loop")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=20250201)
+    parser.add_argument("--max-seconds", type=float, default=900)
+    parser.add_argument("--profile", action="store_true", help="print where check() spends its time")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args, _ = parser.parse_known_args()
+    started = time.monotonic()
+    deadline = started + args.max_seconds
+
+    cleanup = setup_environment()
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from thidua.awards import engine
+        from thidua.awards.models import AwardType
+
+        call_command("migrate", verbosity=0, interactive=False)
+        t0 = time.monotonic()
+        counts = load(args.people, args.seed)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        total = sum(counts.values())
+        print(
+            f"CSDL: {connection.vendor}; {total:,} dòng nạp trong {time.monotonic() - t0:.1f} s "
+            f"({', '.join(f'{k} {v:,}' for k, v in counts.items())})"
+        )
+
+        rng = random.Random(args.seed)
+        from thidua.directory.models import Person
+
+        ids = sorted(rng.sample(list(Person.objects.values_list("id", flat=True)), args.candidates))
+        mixed = [
+            engine.Candidate("CSTD_CS" if i % 2 == 0 else "BK_TINH", YEAR, person_id=pid)
+            for i, pid in enumerate(ids)
+        ]
+        cstd = [engine.Candidate("CSTD_CS", YEAR, person_id=pid) for pid in ids]
+        ldtt_type = AwardType.objects.get(code="LDTT").pk
+
+        engine.check(mixed[:50], as_of=AS_OF)  # warm the connection and caches
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(engine.check, cstd, as_of=AS_OF)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        t_mixed, _ = best_of(lambda: engine.check(mixed, as_of=AS_OF), args.runs, deadline)
+        t_cstd, verdicts = best_of(lambda: engine.check(cstd, as_of=AS_OF), args.runs, deadline)
+        t_sql, by_sql = best_of(lambda: sql_cstd_cs(ids, ldtt_type), args.runs, deadline)
+        sample = mixed[: args.sample]
+        start = time.perf_counter()
+        for c in sample:
+            engine.check_one(c, as_of=AS_OF)
+        t_naive = (time.perf_counter() - start) * len(mixed) / len(sample)
+
+        by_engine = {v.candidate.person_id: v.eligible for v in verdicts}  # type: ignore[union-attr]
+        differ = [pid for pid in ids if by_engine[pid] != by_sql[pid]]  # type: ignore[index]
+        eligible = sum(1 for v in by_engine.values() if v)
+        print(
+            f"  {len(ids):,} ứng viên; CSTĐ cơ sở đủ điều kiện: {eligible:,}; engine và SQL khác nhau: {len(differ)}"
+        )
+        print(f"  (a) engine, CSTĐ cơ sở + Bằng khen tỉnh  {t_mixed * 1000:8.0f} ms")
+        print(f"  (a) engine, chỉ CSTĐ cơ sở              {t_cstd * 1000:8.0f} ms")
+        print(f"  (b) SQL viết tay, CSTĐ cơ sở            {t_sql * 1000:8.0f} ms")
+        print(f"  (c) từng ứng viên (ước từ {len(sample)})       {t_naive * 1000:8.0f} ms")
+        print(
+            f"  tỉ lệ engine/SQL (cùng tiêu chí): {t_cstd / t_sql:.2f}×; hỗn hợp/SQL: {t_mixed / t_sql:.2f}×; "
+            f"từng ứng viên/engine: {t_naive / t_mixed:.0f}×"
+        )
+        ok = t_mixed <= 2 and t_cstd / t_sql <= 3 and not differ
+        print(f"  mục tiêu engine ≤ 2 s và ≤ 3× SQL, kết quả khớp: {'ĐẠT' if ok else 'KHÔNG ĐẠT'}")
+        print(f"  tổng thời gian {time.monotonic() - started:.0f} s")
+        return 1 if args.strict and not ok else 0
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

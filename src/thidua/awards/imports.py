@@ -1,0 +1,601 @@
+"""Importing the award history ("Sổ khen thưởng") and yearly ratings from XLSX/CSV: all or nothing.
+
+The file handling is the directory's (:mod:`thidua.directory.imports`): the
+size and zip-bomb guards, the calamine/CSV reader, header matching whatever
+the case, accents and order, cell and date parsing, the bounded error report
+and the bulk writer. Those helpers are module-private there (``_cell_text``,
+``_date`` …); they are imported here on purpose rather than copied, and our
+two column sets are registered in its ``COLUMNS`` table so ``locate`` reads
+our headers.
+
+Every row is checked by the same rules as :func:`services.award_record_create`
+(``services.check_record``), duplicates are checked set-based against the
+file and the register, and only a clean file is written, in one transaction,
+with one audit entry. Historical lines whose prerequisites the system does not
+hold are accepted and flagged "thiếu căn cứ": one engine call for the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import IO, Any
+
+import python_calamine
+import xlsxwriter
+from django.db import IntegrityError, transaction
+
+from thidua.accounts.enums import Perm
+from thidua.accounts.scoping import can_on_unit, has_perm
+from thidua.awards import prize, services
+from thidua.awards.enums import AuthorityLevel, Grade, RecordStatus
+from thidua.awards.models import AwardRecord, AwardType, Rating
+from thidua.awards.selectors import RuleBook
+from thidua.core import audit
+from thidua.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
+from thidua.core.models import ImportJob
+from thidua.core.text import clean, fold
+from thidua.directory import imports as base
+from thidua.directory.imports import INSTRUCTIONS_SHEET, Column
+from thidua.directory.models import Person, PersonPosting, Unit
+
+AWARDS = "awards"
+RATINGS = "ratings"
+
+_PERSON = (
+    Column("full_name", "Họ và tên", False, 28, ("Họ tên",), "Cá nhân: họ và tên."),
+    Column(
+        "birth_date",
+        "Ngày sinh",
+        False,
+        13,
+        (),
+        "Cá nhân: dd/mm/yyyy; cần khi đơn vị có hai người trùng tên.",
+    ),
+    Column(
+        "unit_code", "Mã đơn vị", False, 14, (), "Cá nhân: mã đơn vị nơi người đó công tác khi được khen."
+    ),
+)
+_COLLECTIVE = (
+    Column("collective_name", "Tên tập thể", False, 30, (), "Tập thể: tên đơn vị được khen (hoặc ghi mã)."),
+    Column("collective_code", "Mã tập thể", False, 14, (), "Tập thể: mã đơn vị được khen."),
+)
+AWARD_COLUMNS: tuple[Column, ...] = (
+    *_PERSON,
+    *_COLLECTIVE,
+    Column(
+        "award_type",
+        "Loại khen thưởng",
+        True,
+        30,
+        ("Danh hiệu", "Hình thức khen thưởng", "Mã khen thưởng"),
+        "Bắt buộc: mã (LDTT, CSTD_CS, GK…) hoặc tên (Lao động tiên tiến…), có dấu hay không dấu.",
+    ),
+    Column("year", "Năm", True, 7, ("Năm thành tích",), "Bắt buộc: năm thành tích, ví dụ 2023."),
+    Column("decision_number", "Số quyết định", False, 16, ("Số QĐ",), "Ví dụ 125/QĐ-UBND."),
+    Column("decision_date", "Ngày quyết định", False, 13, ("Ngày QĐ",), "dd/mm/yyyy."),
+    Column("authority_name", "Cơ quan quyết định", False, 28, (), "Ví dụ UBND huyện Minh Long."),
+    Column(
+        "authority_level",
+        "Cấp quyết định",
+        False,
+        18,
+        (),
+        "Không bắt buộc: " + "; ".join(f"{v} ({label})" for v, label in AuthorityLevel.choices) + ".",
+    ),
+    Column("certificate_number", "Số giấy chứng nhận", False, 16, ("Số GCN",), ""),
+)
+RATING_COLUMNS: tuple[Column, ...] = (
+    *_PERSON,
+    Column("collective_code", "Mã tập thể", False, 14, (), "Xếp loại của chính một đơn vị: mã đơn vị."),
+    Column("year", "Năm", True, 7, (), "Bắt buộc."),
+    Column(
+        "grade", "Xếp loại", True, 16, ("Xếp loại chất lượng",), "HTXSNV, HTTNV, HTNV, KHTNV hoặc tên đầy đủ."
+    ),
+)
+base.COLUMNS.setdefault(AWARDS, AWARD_COLUMNS)
+base.COLUMNS.setdefault(RATINGS, RATING_COLUMNS)
+base.SHEET_NAMES.setdefault(AWARDS, "Sổ khen thưởng")
+base.SHEET_NAMES.setdefault(RATINGS, "Xếp loại")
+_COLUMNS = {AWARDS: AWARD_COLUMNS, RATINGS: RATING_COLUMNS}
+
+_GRADES = {fold(label): value for value, label in Grade.choices} | {fold(v): v for v in Grade.values}
+_LEVELS = {fold(label): value for value, label in AuthorityLevel.choices} | {
+    fold(v): v for v in AuthorityLevel.values
+}
+_SY = re.compile(r"\bsy\b")  # "Chiến sỹ thi đua" is how many offices still spell it
+
+# service field → column key, to place a refusal of services.check_record
+_FIELD_COLUMN = {
+    "year": "year",
+    "decision_date": "decision_date",
+    "authority_level": "authority_level",
+    "recipient": "full_name",
+    "award_type": "award_type",
+    "duplicate": "award_type",
+}
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created_count: int
+    updated_count: int = 0
+    flagged_count: int = 0
+    job: ImportJob | None = None
+
+
+def _award_key(text: str) -> str:
+    return _SY.sub("si", fold(text))
+
+
+def _awards_by_name() -> dict[str, AwardType]:
+    found: dict[str, AwardType] = {}
+    for t in AwardType.objects.all():
+        for name in (t.code, t.name, t.short_name):
+            if name:
+                found.setdefault(_award_key(name), t)
+        if t.name.lower().startswith("danh hiệu "):
+            found.setdefault(_award_key(t.name[len("danh hiệu ") :]), t)
+    return found
+
+
+def _merged_continuations(data: bytes, name: str) -> set[tuple[int, int]]:
+    """(row, column) of the cells hidden under a merged range (0-based): calamine
+    reads them as empty, so a merged name or unit cell would silently lose rows."""
+    if not (name or "").lower().endswith((".xlsx", ".xlsm")):
+        return set()
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    names = [n for n in book.sheet_names if fold(n) != fold(INSTRUCTIONS_SHEET)]
+    sheet = book.get_sheet_by_name(names[0])
+    hidden: set[tuple[int, int]] = set()
+    for (r1, c1), (r2, c2) in getattr(sheet, "merged_cell_ranges", None) or []:
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    hidden.add((r, c))
+    return hidden
+
+
+def _positions(rows: list[list[Any]], header_row: int, kind: str) -> dict[str, int]:
+    by_name = {fold(n): c.key for c in _COLUMNS[kind] for n in (c.label, *c.aliases)}
+    return {
+        by_name[fold(base._cell_text(cell)[0])]: i
+        for i, cell in enumerate(rows[header_row - 1])
+        if fold(base._cell_text(cell)[0]) in by_name
+    }
+
+
+def _read(kind: str, file: IO[bytes] | bytes, name: str) -> tuple[base.Sheet, base._Report]:
+    data = base._read_limited(file)
+    rows = base.read_rows(data, name)
+    sheet = base.locate(rows, kind)
+    report = base._Report()
+    labels = {c.key: c.label for c in _COLUMNS[kind]}
+    positions = _positions(rows, sheet.header_row, kind)
+    if not ({"full_name", "collective_code", "collective_name"} & positions.keys()):
+        raise base._reject(
+            "Tệp phải có cột «Họ và tên» (cá nhân) hoặc «Mã tập thể»/«Tên tập thể» (tập thể).",
+            [RowError(sheet.header_row, "Họ và tên", "Thiếu cột bắt buộc.")],
+        )
+    hidden = _merged_continuations(data, name)
+    if hidden:
+        for number, _cells in sheet.rows:
+            for key, pos in positions.items():
+                if (number - 1, pos) in hidden:
+                    report.add(
+                        number,
+                        labels[key],
+                        "Ô gộp (merge) với ô phía trên: hãy bỏ gộp ô và ghi đủ giá trị ở từng dòng.",
+                    )
+    return sheet, report
+
+
+class _People:
+    """Finds the person of a row by (name, birth date, unit), set-based: the
+    people of every unit named in the file, current or past postings, in one query."""
+
+    def __init__(self, units: dict[str, Unit]) -> None:
+        self.by_unit: dict[int, dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
+        ids = [u.pk for u in units.values()]
+        seen: set[tuple[int, int]] = set()
+        for chunk in base._chunks(ids, base.QUERY_CHUNK):
+            people = Person.objects.filter(unit_id__in=chunk).select_related("unit")
+            posted = PersonPosting.objects.filter(unit_id__in=chunk).select_related("person__unit")
+            pairs = [(p.unit_id, p) for p in people] + [(pp.unit_id, pp.person) for pp in posted]
+            for unit_id, person in pairs:
+                if (unit_id, person.pk) not in seen:
+                    seen.add((unit_id, person.pk))
+                    self.by_unit[unit_id][fold(person.full_name)].append(person)
+
+    def find(self, name: str, birth: dt.date | None, unit: Unit) -> Person:
+        same = self.by_unit[unit.pk].get(fold(name), [])
+        if birth is not None:
+            same = [p for p in same if p.birth_date == birth]
+        if not same:
+            born = f", sinh ngày {birth:%d/%m/%Y}" if birth else ""
+            raise base._CellError(f"Không tìm thấy «{name}»{born} trong đơn vị «{unit.code}».")
+        if len(same) > 1:
+            dates = ", ".join(p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "không rõ" for p in same)
+            raise base._CellError(
+                f"Có {len(same)} người tên «{name}» trong đơn vị «{unit.code}»: ngày sinh {dates} — "
+                "thêm ngày sinh để phân biệt"
+            )
+        return same[0]
+
+
+class _Subjects:
+    """Resolves a row to a person or a unit; errors as (column key, message)."""
+
+    def __init__(self, actor: Any, sheet: base.Sheet) -> None:
+        self.actor = actor
+        codes = set()
+        names = set()
+        for _, cells in sheet.rows:
+            for key in ("unit_code", "collective_code"):
+                code = clean(base._cell_text(cells.get(key))[0])
+                if code and len(code) <= 40:
+                    codes.add(code)
+            name = clean(base._cell_text(cells.get("collective_name"))[0])
+            if name:
+                names.add(fold(name))
+        self.units = base._units_by_code(codes)
+        self.people = _People(self.units)
+        self.by_name: dict[str, list[Unit]] = defaultdict(list)
+        if names:
+            for unit in Unit.objects.only("id", "code", "name", "path", "kind"):
+                if fold(unit.name) in names:
+                    self.by_name[fold(unit.name)].append(unit)
+        self.allowed: dict[int, bool] = {}
+
+    def may(self, unit: Unit) -> bool:
+        if self.actor is None:
+            return True
+        if unit.pk not in self.allowed:
+            self.allowed[unit.pk] = can_on_unit(self.actor, Perm.EDIT_AWARDS, unit)
+        return self.allowed[unit.pk]
+
+    def resolve(self, cells: dict[str, Any]) -> tuple[Person | None, Unit | None]:
+        name = base._text(cells.get("full_name"), 120)
+        code = base._text(cells.get("unit_code"), 40)
+        c_code = base._text(cells.get("collective_code"), 40)
+        c_name = base._text(cells.get("collective_name"), 255)
+        if name and (c_code or c_name):
+            raise _Err("full_name", "Mỗi dòng chỉ ghi một đối tượng: cá nhân hoặc tập thể.")
+        if name:
+            if not code:
+                raise _Err("unit_code", "Không được để trống (cần để tìm cá nhân).")
+            unit = self.units.get(code)
+            if unit is None:
+                raise _Err("unit_code", f"Mã đơn vị «{code}» không có trong hệ thống.")
+            if not self.may(unit):
+                raise _Err("unit_code", f"Bạn không có quyền nhập khen thưởng cho đơn vị «{code}».")
+            try:
+                birth = base._date(cells.get("birth_date"))
+            except base._CellError as exc:
+                raise _Err("birth_date", str(exc)) from exc
+            try:
+                person = self.people.find(name, birth, unit)
+            except base._CellError as exc:
+                raise _Err("full_name", str(exc)) from exc
+            if not self.may(person.unit):
+                raise _Err(
+                    "unit_code", f"Bạn không có quyền nhập khen thưởng cho đơn vị «{person.unit.code}»."
+                )
+            return person, None
+        if c_code:
+            unit = self.units.get(c_code)
+            if unit is None:
+                raise _Err("collective_code", f"Mã tập thể «{c_code}» không có trong hệ thống.")
+        elif c_name:
+            found = self.by_name.get(fold(c_name), [])
+            if len(found) != 1:
+                message = (
+                    f"Không tìm thấy tập thể «{c_name}»."
+                    if not found
+                    else f"Có {len(found)} đơn vị tên «{c_name}» (mã "
+                    + ", ".join(u.code for u in found)
+                    + ") — ghi mã tập thể để phân biệt."
+                )
+                raise _Err("collective_name", message)
+            unit = found[0]
+        else:
+            raise _Err("full_name", "Không có đối tượng: ghi họ và tên (cá nhân) hoặc mã/tên tập thể.")
+        if not self.may(unit):
+            raise _Err("collective_code", f"Bạn không có quyền nhập khen thưởng cho đơn vị «{unit.code}».")
+        return None, unit
+
+
+class _Err(Exception):
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+def _year(value: Any) -> int:
+    text = base._text(value, 10, required=True)
+    if not re.fullmatch(r"\d{4}", text):
+        raise _Err("year", f"Năm «{text}» không hợp lệ.")
+    return int(text)
+
+
+def _check_actor(actor: Any) -> None:
+    if actor is not None and not has_perm(actor, Perm.EDIT_AWARDS):
+        raise PermissionDenied()
+
+
+# --- the register ------------------------------------------------------------------------
+
+
+def validate_awards(actor: Any, sheet: base.Sheet, report: base._Report) -> list[AwardRecord]:
+    label = {c.key: c.label for c in AWARD_COLUMNS}
+    subjects = _Subjects(actor, sheet)
+    types = _awards_by_name()
+    book = RuleBook.load()
+    salaries = services.salaries()
+    today = dt.date.today()
+    planned: list[tuple[int, AwardRecord, tuple[Any, ...] | None]] = []
+    for number, cells in sheet.rows:
+        try:
+            person, unit = subjects.resolve(cells)
+            award_text = base._text(cells.get("award_type"), 255, required=True)
+            award_type = types.get(_award_key(award_text))
+            if award_type is None:
+                raise _Err("award_type", f"Loại khen thưởng «{award_text[:60]}» không có trong danh mục.")
+            year = _year(cells.get("year"))
+            try:
+                decision_date = base._date(cells.get("decision_date"))
+            except base._CellError as exc:
+                raise _Err("decision_date", str(exc)) from exc
+            level_text = base._text(cells.get("authority_level"), 60)
+            level = _LEVELS.get(fold(level_text), level_text) if level_text else ""
+            number_text = base._text(cells.get("decision_number"), 60)
+            recipient = services.recipient_of(person, unit, None)
+            rule, level = services.check_record(
+                book=book,
+                award_type=award_type,
+                recipient=recipient,
+                year=year,
+                decision_date=decision_date,
+                authority=None,
+                authority_level=level,
+                occasion="regular",
+                movement_name="",
+                decision_number=number_text,
+                today=today,
+            )
+            record = AwardRecord(
+                award_type=award_type,
+                rule=rule,
+                recipient_kind=recipient.kind,
+                person=person,
+                unit=unit,
+                owner_unit=recipient.owner_unit,
+                year=year,
+                decision_number=number_text,
+                decision_date=decision_date,
+                authority_name=base._text(cells.get("authority_name"), 255),
+                authority_level=level,
+                certificate_number=base._text(cells.get("certificate_number"), 60),
+                source="import",
+            )
+            priced = prize.prize_for(
+                rule=rule,
+                recipient_kind=recipient.kind,
+                authority_level=level,
+                decision_date=decision_date,
+                salaries=salaries,
+            )
+            if priced is not None:
+                record.prize_coefficient, record.base_salary, record.prize_amount = priced
+            key = services.duplicate_key(award_type.pk, recipient.key, year, "regular", "", number_text)
+            planned.append((number, record, key))
+        except _Err as exc:
+            report.add(number, label[exc.key], base._message(exc))
+        except base._CellError as exc:
+            report.add(number, label["full_name"], base._message(exc))
+        except services.RecordRefused as exc:
+            report.add(number, label[_FIELD_COLUMN.get(exc.field, "award_type")], base._message(exc))
+    # Duplicates: within the file, then against the register (one query per chunk of recipients).
+    first: dict[tuple[Any, ...], int] = {}
+    for number, _record, key in planned:
+        if key in first:
+            report.add(
+                number,
+                label["award_type"],
+                f"Trùng với dòng {first[key]} (cùng khen thưởng, đối tượng, năm).",
+            )
+        elif key is not None:
+            first[key] = number
+    existing: set[tuple[Any, ...]] = set()
+    for fk, kind in (("person_id", "individual"), ("unit_id", "collective")):
+        ids = sorted({getattr(r, fk) for _, r, _ in planned if getattr(r, fk)})
+        for chunk in base._chunks(ids, base.QUERY_CHUNK):
+            rows = AwardRecord.objects.filter(status=RecordStatus.VALID, **{f"{fk}__in": chunk}).values_list(
+                "award_type_id", fk, "year", "occasion", "movement_name", "decision_number"
+            )
+            for type_id, rid, year, occasion, movement, dnum in rows:
+                existing.add(services.duplicate_key(type_id, (kind, rid), year, occasion, movement, dnum))
+    for number, record, key in planned:
+        if key is not None and key in existing:
+            report.add(
+                number,
+                label["award_type"],
+                f"{record.recipient} đã có {record.award_type.name} năm {record.year} trong sổ.",
+            )
+    report.raise_if_any()
+    return [r for _, r, _ in planned]
+
+
+def _write_awards(actor: Any, records: list[AwardRecord], name: str) -> ImportResult:
+    try:
+        with transaction.atomic():
+            created = AwardRecord.objects.bulk_create(records, batch_size=base.WRITE_BATCH)
+            flagged = services._flag(created)
+            user = actor if getattr(actor, "pk", None) else None
+            job = ImportJob.objects.create(
+                kind=AWARDS,
+                status=ImportJob.Status.DONE,
+                created_by=user,
+                original_name=name,
+                total_rows=len(records),
+                processed_rows=len(records),
+                created_count=len(created),
+            )
+            audit.record(
+                actor=actor,
+                action="award.import",
+                obj=job,
+                after={"created": len(created), "missing_basis": flagged, "file": name},
+            )
+    except IntegrityError as exc:
+        raise base._reject(
+            "Sổ khen thưởng vừa thay đổi trong lúc nhập (trùng khen thưởng); chưa nhập dòng nào, hãy thử lại."
+        ) from exc
+    return ImportResult(kind=AWARDS, created_count=len(created), flagged_count=flagged, job=job)
+
+
+# --- ratings -------------------------------------------------------------------------------
+
+
+def validate_ratings(
+    actor: Any, sheet: base.Sheet, report: base._Report
+) -> list[tuple[Person | None, Unit | None, int, str]]:
+    label = {c.key: c.label for c in RATING_COLUMNS}
+    subjects = _Subjects(actor, sheet)
+    planned: list[tuple[Person | None, Unit | None, int, str]] = []
+    seen: dict[tuple[str, int, int], int] = {}
+    for number, cells in sheet.rows:
+        try:
+            person, unit = subjects.resolve(cells)
+            year = _year(cells.get("year"))
+            grade_text = base._text(cells.get("grade"), 60, required=True)
+            grade = _GRADES.get(fold(grade_text))
+            if grade is None:
+                raise _Err(
+                    "grade",
+                    f"Xếp loại «{grade_text[:40]}» không hợp lệ: chọn HTXSNV, HTTNV, HTNV hoặc KHTNV.",
+                )
+            try:
+                services.check_rating(year, grade)
+            except services.RecordRefused as exc:
+                raise _Err(exc.field, exc.message) from exc
+            subject = ("p", person.pk, year) if person else ("u", unit.pk, year)  # type: ignore[union-attr]
+            if subject in seen:
+                raise _Err("full_name" if person else "collective_code", f"Trùng với dòng {seen[subject]}.")
+            seen[subject] = number
+            planned.append((person, unit, year, grade))
+        except _Err as exc:
+            report.add(number, label.get(exc.key, label["full_name"]), base._message(exc))
+        except base._CellError as exc:
+            report.add(number, label["full_name"], base._message(exc))
+    report.raise_if_any()
+    return planned
+
+
+def _write_ratings(actor: Any, planned: list[tuple[Any, Any, int, str]], name: str) -> ImportResult:
+    created = updated = 0
+    with transaction.atomic():
+        current = {}
+        for chunk in base._chunks([p.pk for p, _, _, _ in planned if p], base.QUERY_CHUNK):
+            current.update(
+                {(r.person_id, None, r.year): r for r in Rating.objects.filter(person_id__in=chunk)}
+            )
+        for chunk in base._chunks([u.pk for _, u, _, _ in planned if u], base.QUERY_CHUNK):
+            current.update({(None, r.unit_id, r.year): r for r in Rating.objects.filter(unit_id__in=chunk)})
+        new: list[Rating] = []
+        changed: list[Rating] = []
+        for person, unit, year, grade in planned:
+            found = current.get((person.pk if person else None, unit.pk if unit else None, year))
+            if found is None:
+                owner = person.unit if person else unit
+                new.append(
+                    Rating(
+                        person=person, unit=unit, year=year, grade=grade, owner_unit=owner, source=name[:255]
+                    )
+                )
+            elif found.grade != grade:
+                found.grade = grade
+                found.version += 1
+                changed.append(found)
+        Rating.objects.bulk_create(new, batch_size=base.WRITE_BATCH)
+        Rating.objects.bulk_update(changed, ["grade", "version"], batch_size=base.WRITE_BATCH)
+        created, updated = len(new), len(changed)
+        user = actor if getattr(actor, "pk", None) else None
+        job = ImportJob.objects.create(
+            kind=RATINGS,
+            status=ImportJob.Status.DONE,
+            created_by=user,
+            original_name=name,
+            total_rows=len(planned),
+            processed_rows=len(planned),
+            created_count=created,
+        )
+        audit.record(
+            actor=actor,
+            action="rating.import",
+            obj=job,
+            after={"created": created, "updated": updated, "file": name},
+        )
+    return ImportResult(kind=RATINGS, created_count=created, updated_count=updated, job=job)
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+
+def import_file(*, actor: Any, file: IO[bytes] | bytes, name: str, kind: str = AWARDS) -> ImportResult:
+    """Import a register (``kind="awards"``) or ratings file; raise
+    :class:`ImportRejected` with every (row, column, message) and write nothing
+    when any row is wrong."""
+    if kind not in _COLUMNS:
+        raise DomainError(f"Loại dữ liệu nhập «{kind}» không hợp lệ.")
+    _check_actor(actor)
+    name = clean(name)[:255] or "tep-nhap"
+    sheet, report = _read(kind, file, name)
+    if kind == AWARDS:
+        return _write_awards(actor, validate_awards(actor, sheet, report), name)
+    return _write_ratings(actor, validate_ratings(actor, sheet, report), name)
+
+
+def template_xlsx(kind: str = AWARDS) -> bytes:
+    """An empty file with our headers, text-formatted, and an instructions sheet
+    listing the columns and the award codes."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    header = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet(base.SHEET_NAMES[kind])
+    for i, col in enumerate(_COLUMNS[kind]):
+        sheet.set_column(i, i, max(col.width, len(col.label) + 2), text)
+        sheet.write_string(0, i, col.label, header)
+    sheet.freeze_panes(1, 0)
+    info = book.add_worksheet(INSTRUCTIONS_SHEET)
+    info.set_column(0, 0, 24)
+    info.set_column(1, 1, 90)
+    info.write_string(0, 0, "Hướng dẫn nhập dữ liệu", bold)
+    info.write_string(
+        1, 1, "Tệp được kiểm tra toàn bộ trước khi nhập: có lỗi thì không dòng nào được nhập. Không gộp ô."
+    )
+    row = 3
+    for col in _COLUMNS[kind]:
+        info.write_string(row, 0, col.label, bold if col.required else None)
+        info.write_string(row, 1, col.note)
+        row += 1
+    if kind == AWARDS:
+        row += 1
+        info.write_string(row, 0, "Mã", bold)
+        info.write_string(row, 1, "Loại khen thưởng", bold)
+        for t in AwardType.objects.order_by("-rank", "code"):
+            row += 1
+            info.write_string(row, 0, t.code)
+            info.write_string(row, 1, t.name)
+    book.close()
+    return out.getvalue()
+
+
+__all__ = ["AWARDS", "RATINGS", "ImportRejected", "ImportResult", "import_file", "template_xlsx"]
