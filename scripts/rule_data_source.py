@@ -30,7 +30,7 @@ CATALOGUE = [
     ("TTLDTT", "Tập thể lao động tiên tiến", "Tập thể LĐTT", "title", 180),
     ("TDPVH", "Thôn, tổ dân phố văn hóa", "Thôn, TDP văn hóa", "title", 170),
     ("GK", "Giấy khen", "Giấy khen", "form", 160),
-    ("LDTT", "Lao động tiên tiến", "Lao động tiên tiến", "title", 150),
+    ("LDTT", "Lao động tiên tiến", "LĐTT", "title", 150),
     ("GDVH", "Gia đình văn hóa", "Gia đình văn hóa", "title", 140),
 ]
 
@@ -94,11 +94,14 @@ def rule(
     }
 
 
-NEEDS_REVIEW_GK = leaf(
-    "manual",
-    "L22 art. 75(2)",
-    question="Tiêu chuẩn Giấy khen do bộ, tỉnh quy định chi tiết: cần cán bộ đối chiếu",
-)
+def gk_review(citation: str) -> dict:
+    """Giấy khen criteria are delegated to each ministry and province: a human checks them."""
+    return leaf(
+        "manual",
+        citation,
+        question="Tiêu chuẩn Giấy khen do bộ, tỉnh quy định chi tiết: cần cán bộ đối chiếu",
+    )
+
 
 # --------------------------------------------------------------------------- L2013
 L13 = "Luật TĐKT 2003 sửa đổi 2013"
@@ -297,7 +300,7 @@ def l2013() -> dict:
                 ["agency", "district", "commune"],
                 f"{L13} Điều 76; NĐ 91/2017 Điều 73(1)(d), 73(2)(b)",
                 prize_=gk_prize,
-                criteria=all_(NEEDS_REVIEW_GK),
+                criteria=all_(gk_review(f"{L13} Điều 76")),
             ),
             rule(
                 "TDPVH",
@@ -404,6 +407,8 @@ def l2022(
             f"{L22} Điều 21",
             prize_=prize({"*": "4.5"}),
             vote_=vote("0.9", vote_cite, unconf),
+            note="Cửa sổ 6 năm cho sáng kiến phạm vi toàn quốc là suy ra từ hai nhiệm kỳ CSTĐ cấp tỉnh "
+            "(mỗi nhiệm kỳ 3 năm); luật không ghi số năm.",
             criteria=all_(
                 leaf("holds_chain", f"{L22} Điều 21", award="CSTD_TINH", count=2),
                 leaf("initiative", f"{L22} Điều 21", min_scope="national", count=1, years=6),
@@ -552,7 +557,7 @@ def l2022(
             f"{L22} Điều 75; tiền thưởng: " + ("NĐ 152/2025 Điều 54(1)(e)" if d152 else "NĐ 98/2023"),
             prize_=gk_prize,
             confidence="secondhand" if d152 else "text",
-            criteria=all_(NEEDS_REVIEW_GK),
+            criteria=all_(gk_review(f"{L22} Điều 75(2)")),
             note="NĐ 152/2025 Điều 54(1)(e): một hệ số 0,3 cho Giấy khen của các chủ thể tại Điều 75(1)(a), (b), (c), "
             "(đ) — gồm Chủ tịch UBND cấp xã. Hệ số tập thể (Điều 54(2)) chưa đối chiếu: tạm gấp 2."
             if d152

@@ -683,7 +683,7 @@ def test_quota_l2013_d91_art9_3_22_of_118_is_exceeded_and_warns(mk):
         "exceeded": True,
         "enforce": "warn",
         "citation": "NĐ 91/2017 Điều 9(3)",
-        "message": "22 CSTĐ cơ sở / 118 Lao động tiên tiến = 18,6 % > 15 % (tối đa 17)",
+        "message": "22 CSTĐ cơ sở / 118 LĐTT = 18,6 % > 15 % (tối đa 17)",
     }
     # Only the subtree counts: the school alone has 59 LĐTT and 11 CSTĐ cơ sở.
     school = engine.quota_check(unit_id=mk.tree["TH1"].pk, year=2023, award="CSTD_CS", as_of=L13)
@@ -699,7 +699,7 @@ def test_quota_with_extra_proposals_within_the_cap(mk):
     mk.award(people[0], "CSTD_CS", 2023)
     q = engine.quota_check(unit_id=mk.tree["XA1"].pk, year=2023, award="CSTD_CS", extra=2, as_of=L13)
     assert (q["count"], q["allowed"], q["exceeded"]) == (3, 3, False)
-    assert q["message"] == "3 CSTĐ cơ sở / 20 Lao động tiên tiến = 15 % ≤ 15 % (tối đa 3)"
+    assert q["message"] == "3 CSTĐ cơ sở / 20 LĐTT = 15 % ≤ 15 % (tối đa 3)"
 
 
 def _batch(mk, n: int, unit_code: str) -> list[Candidate]:

@@ -27,7 +27,7 @@ from ninja.files import UploadedFile
 from thidua.accounts.enums import Perm
 from thidua.accounts.models import User
 from thidua.accounts.scoping import people_for, units_for
-from thidua.awards import imports, prize, selectors, services
+from thidua.awards import engine, imports, prize, selectors, services
 from thidua.awards.models import AwardRecord, AwardType, Discipline, Initiative, Rating
 from thidua.awards.schemas import (
     AwardFilters,
@@ -443,7 +443,6 @@ def create_discipline(request: HttpRequest, payload: DisciplineIn) -> Status:
 def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
     """Tối đa 10.000 mục; mỗi mục trả về kết quả của bộ máy xét (tiêu chuẩn đạt, chưa đạt,
     cần xem xét) kèm mục đã gửi. Cá nhân, đơn vị ngoài phạm vi: lỗi riêng cho mục đó."""
-    from thidua.awards import engine
 
     user = _user(request)
     codes = set(AwardType.objects.values_list("code", flat=True))

@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm, unit_scope
-from thidua.awards import prize
+from thidua.awards import engine, prize
 from thidua.awards.enums import (
     GRADE_RANK,
     AuthorityLevel,
@@ -257,21 +257,12 @@ def check_record(
     return rule, level
 
 
-def _engine() -> Any:
-    try:
-        from thidua.awards import engine
-    except ImportError:  # pragma: no cover - the engine ships alongside
-        return None
-    return engine
-
-
 def basis_notes(records: Sequence[AwardRecord], today: dt.date | None = None) -> list[list[str] | None]:
     """What the eligibility engine could not confirm for each record (None: not
     judged — no engine). Set-based: one ``engine.check`` call for all records,
     each judged under the rules of its own decision date (today without one)."""
-    engine = _engine()
-    if engine is None or not records:
-        return [None] * len(records)
+    if not records:
+        return []
     today = today or dt.date.today()
     candidates = [
         engine.Candidate(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm, people_for, units_for
-from thidua.awards import exports, selectors, versioning
+from thidua.awards import engine, exports, imports, selectors, services, versioning
 from thidua.awards.enums import RuleSetStatus
 from thidua.awards.forms import (
     EligibilityForm,
@@ -365,8 +365,6 @@ def record_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RecordCreateForm(request.POST, people=people, units=units)
         if form.is_valid():
-            from thidua.awards import services  # written alongside; imported when used
-
             data = dict(form.cleaned_data)
             kind = data.pop("recipient_kind")
             person = data.pop("person")
@@ -413,8 +411,6 @@ def record_import(request: HttpRequest) -> HttpResponse:
         if upload is None:
             context["rejected"] = ImportRejected("Hãy chọn tệp cần nhập.")
         else:
-            from thidua.awards import imports  # written alongside; imported when used
-
             try:
                 result = imports.import_file(actor=user, file=upload, name=upload.name or "")
             except ImportRejected as exc:
@@ -431,7 +427,6 @@ def record_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def record_import_template(request: HttpRequest) -> HttpResponse:
-    from thidua.awards import imports
 
     return _attachment(imports.template_xlsx(), "mau-nhap-khen-thuong.xlsx")
 
@@ -620,7 +615,6 @@ def run_check(user: Any, lines: list[Line], as_of: dt.date) -> list[dict[str, An
     ready = [ln for ln in lines if not ln.error and (ln.person or ln.unit)]
     if not ready:
         return []
-    from thidua.awards import engine  # written alongside; imported when used
 
     candidates = [
         engine.Candidate(
@@ -731,20 +725,14 @@ def history_panel(
     )
     records = records.filter(person=person) if person is not None else records.filter(unit=unit)
     year = timezone.localdate().year - 1
-    suggestions: list[dict[str, Any]] = []
-    try:
-        from thidua.awards import engine
-    except ImportError:
-        engine = None  # type: ignore[assignment]
-    if engine is not None:
-        verdicts = (
-            engine.next_awards(person_id=person.pk, year=year)
-            if person is not None
-            else engine.next_awards(unit_id=unit.pk, year=year)  # type: ignore[union-attr]
-        )
-        suggestions = [_verdict_dict(v) for v in verdicts]
-        order = {"eligible": 0, "needs_review": 1, "not_eligible": 2}
-        suggestions.sort(key=lambda v: (order.get(v.get("status") or "", 3), len(v.get("missing") or [])))
+    verdicts = (
+        engine.next_awards(person_id=person.pk, year=year)
+        if person is not None
+        else engine.next_awards(unit_id=unit.pk, year=year)  # type: ignore[union-attr]
+    )
+    suggestions = [_verdict_dict(v) for v in verdicts]
+    order = {"eligible": 0, "needs_review": 1, "not_eligible": 2}
+    suggestions.sort(key=lambda v: (order.get(v.get("status") or "", 3), len(v.get("missing") or [])))
     names = _type_names() if suggestions else {}
     for s in suggestions:
         code = s.get("award") or s.get("award_code") or ""

@@ -78,6 +78,8 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         PEOPLE = "people", "Cá nhân"
         UNITS = "units", "Đơn vị"
+        AWARDS = "awards", "Khen thưởng"
+        RATINGS = "ratings", "Xếp loại"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Đang chờ"
