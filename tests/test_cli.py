@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -172,7 +173,26 @@ def test_demo(db):
     _check_blocks_and_clusters()
     _check_users(output)
     _check_audit()
+    _check_award_history(output)
     _check_second_run_changes_nothing()
+
+
+def _check_award_history(output: str) -> None:
+    """The awards demo: LĐTT only for people rated HTTNV or better, decided by the district with the prize of the day."""
+    from thidua.awards.models import AwardRecord, Rating
+
+    assert "Khen thưởng mẫu: " in output
+    ldtt = AwardRecord.objects.filter(award_type__code="LDTT", year=2023, authority__name="Huyện Minh Long")
+    assert ldtt.exists()
+    for record in ldtt.select_related("person")[:20]:
+        assert Rating.objects.get(person=record.person, year=2023).grade in {"HTXSNV", "HTTNV"}
+        # 0,3 × 1.800.000 (lương cơ sở từ 1/7/2023), quyết định ngày 20/01/2024
+        assert (record.prize_coefficient, record.base_salary, record.prize_amount) == (
+            Decimal("0.30"),
+            1_800_000,
+            540_000,
+        )
+    assert AwardRecord.objects.filter(award_type__code="CSTD_CS", missing_basis=False).exists()
 
 
 def _check_localities() -> None:

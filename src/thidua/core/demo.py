@@ -28,7 +28,9 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from thidua.accounts import services as accounts
 from thidua.accounts.enums import Role
@@ -271,6 +273,7 @@ class DemoResult:
     groups: int = 0
     memberships: int = 0
     credentials: list[Credential] = field(default_factory=list)
+    extensions: list[str] = field(default_factory=list)
 
 
 def already_loaded() -> bool:
@@ -806,6 +809,10 @@ def load_demo(*, password: str | None = None) -> DemoResult:
     if school is None:  # pragma: no cover - Mường La always has communes
         raise LookupError("Không tìm thấy trường THCS của huyện Mường La.")
     _users(b, password, muongla.province, school)
+    # Later apps (awards, movements …) add their demo data through this hook, so
+    # core need not import them (apps depend only on the apps before them).
+    for path in getattr(settings, "THIDUA_DEMO_EXTENSIONS", []):
+        b.result.extensions.append(str(import_string(path)()))
     admin = User.objects.get(username=ADMIN_USERNAME)
     audit.record(
         actor="cli",

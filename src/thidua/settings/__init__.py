@@ -162,6 +162,9 @@ TASKS = {
     }
 }
 
+# Demo data of later apps, run by `thidua demo` after the directory demo.
+THIDUA_DEMO_EXTENSIONS = ["thidua.awards.demo.load_awards_demo"]
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

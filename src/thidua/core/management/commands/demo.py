@@ -52,6 +52,8 @@ class Command(BaseCommand):
             f"({result.moves} lượt chuyển công tác), {result.groups} khối/cụm thi đua "
             f"({result.memberships} lượt thành viên theo năm)."
         )
+        for line in result.extensions:
+            w(line)
         w("")
         w("Tài khoản mẫu (mật khẩu chỉ hiển thị lần này):")
         rows = [("Tên đăng nhập", "Vai trò", "Phạm vi", "Mật khẩu")]
