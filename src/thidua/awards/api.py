@@ -305,6 +305,40 @@ def import_ratings(request: HttpRequest, file: File[UploadedFile]) -> Status:
     return _import(request, imports.RATINGS, file)
 
 
+@router.post("/initiatives/import", response=_IMPORT, summary="Nhập sáng kiến, đề tài (XLSX, CSV)")
+def import_initiatives(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    """Tất cả hoặc không. Cột «Tác giả»: các họ tên cách nhau bởi «;», thêm «(dd/mm/yyyy)» khi trùng tên."""
+    return _import(request, imports.INITIATIVES, file)
+
+
+@router.post("/disciplines/import", response=_IMPORT, summary="Nhập kỷ luật (XLSX, CSV)")
+def import_disciplines(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    """Tất cả hoặc không: có lỗi thì trả về 422 với mọi lỗi (dòng, cột, nội dung), không ghi gì."""
+    return _import(request, imports.DISCIPLINES, file)
+
+
+def _template(kind: str, filename: str) -> HttpResponse:
+    response = HttpResponse(imports.template_xlsx(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get(
+    "/initiatives/import/template",
+    response={200: None, **_ERRORS},
+    summary="Tệp mẫu nhập sáng kiến, đề tài (XLSX)",
+)
+def initiatives_import_template(request: HttpRequest) -> HttpResponse:
+    return _template(imports.INITIATIVES, "mau-nhap-sang-kien.xlsx")
+
+
+@router.get(
+    "/disciplines/import/template", response={200: None, **_ERRORS}, summary="Tệp mẫu nhập kỷ luật (XLSX)"
+)
+def disciplines_import_template(request: HttpRequest) -> HttpResponse:
+    return _template(imports.DISCIPLINES, "mau-nhap-ky-luat.xlsx")
+
+
 # --- ratings, initiatives, disciplines --------------------------------------------------------
 
 

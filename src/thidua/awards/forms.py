@@ -347,3 +347,17 @@ class EligibilityForm(forms.Form):
         if upload and not (upload.name or "").lower().endswith(".xlsx"):
             self.add_error("file", "Chỉ nhận tệp .xlsx.")
         return data
+
+
+IMPORT_KINDS = (
+    ("awards", "Sổ khen thưởng"),
+    ("ratings", "Xếp loại chất lượng"),
+    ("initiatives", "Sáng kiến, đề tài"),
+    ("disciplines", "Kỷ luật"),
+)
+
+
+class ImportKindForm(forms.Form):
+    """What an uploaded file holds (the import page's selector)."""
+
+    kind = forms.ChoiceField(label="Loại dữ liệu", choices=IMPORT_KINDS, initial="awards")

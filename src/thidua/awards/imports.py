@@ -1,4 +1,5 @@
-"""Importing the award history ("Sổ khen thưởng") and yearly ratings from XLSX/CSV: all or nothing.
+"""Importing the award history ("Sổ khen thưởng"), yearly ratings, initiatives and
+disciplines from XLSX/CSV: all or nothing.
 
 The file handling is the directory's (:mod:`thidua.directory.imports`): the
 size and zip-bomb guards, the calamine/CSV reader, header matching whatever
@@ -11,7 +12,9 @@ our headers.
 Every row is checked by the same rules as :func:`services.award_record_create`
 (``services.check_record``), duplicates are checked set-based against the
 file and the register, and only a clean file is written, in one transaction,
-with one audit entry. Historical lines whose prerequisites the system does not
+with one audit entry. Initiatives and disciplines are checked by the rules of
+``services.initiative_create``/``discipline_create`` (``services.check_initiative``,
+``services.check_discipline``); their people are found the same way. Historical lines whose prerequisites the system does not
 hold are accepted and flagged "thiếu căn cứ": one engine call for the file.
 """
 
@@ -31,8 +34,8 @@ from django.db import IntegrityError, transaction
 from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm
 from thidua.awards import prize, services
-from thidua.awards.enums import AuthorityLevel, Grade, RecordStatus
-from thidua.awards.models import AwardRecord, AwardType, Rating
+from thidua.awards.enums import AuthorityLevel, DisciplineMeasure, Grade, InitiativeScope, RecordStatus
+from thidua.awards.models import AwardRecord, AwardType, Discipline, Initiative, Rating
 from thidua.awards.selectors import RuleBook
 from thidua.core import audit
 from thidua.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
@@ -44,6 +47,9 @@ from thidua.directory.models import Person, PersonPosting, Unit
 
 AWARDS = "awards"
 RATINGS = "ratings"
+INITIATIVES = "initiatives"
+DISCIPLINES = "disciplines"
+KINDS = (AWARDS, RATINGS, INITIATIVES, DISCIPLINES)
 
 _PERSON = (
     Column("full_name", "Họ và tên", False, 28, ("Họ tên",), "Cá nhân: họ và tên."),
@@ -96,16 +102,87 @@ RATING_COLUMNS: tuple[Column, ...] = (
         "grade", "Xếp loại", True, 16, ("Xếp loại chất lượng",), "HTXSNV, HTTNV, HTNV, KHTNV hoặc tên đầy đủ."
     ),
 )
-base.COLUMNS.setdefault(AWARDS, AWARD_COLUMNS)
-base.COLUMNS.setdefault(RATINGS, RATING_COLUMNS)
-base.SHEET_NAMES.setdefault(AWARDS, "Sổ khen thưởng")
-base.SHEET_NAMES.setdefault(RATINGS, "Xếp loại")
-_COLUMNS = {AWARDS: AWARD_COLUMNS, RATINGS: RATING_COLUMNS}
+_SCOPE_NOTE = "Bắt buộc: Cơ sở, Tỉnh (cấp bộ, ngành, tỉnh) hoặc Toàn quốc; có dấu hay không dấu."
+INITIATIVE_COLUMNS: tuple[Column, ...] = (
+    Column("title", "Tên sáng kiến", True, 40, ("Tên sáng kiến, đề tài", "Tên đề tài"), "Bắt buộc."),
+    Column(
+        "authors",
+        "Tác giả",
+        True,
+        36,
+        ("Các tác giả",),
+        "Bắt buộc: một hay nhiều họ tên, cách nhau bởi dấu «;»; thêm ngày sinh trong ngoặc khi đơn vị "
+        "có người trùng tên, ví dụ: Nguyễn Văn An (02/03/1980); Trần Thị Bình.",
+    ),
+    Column(
+        "unit_code",
+        "Mã đơn vị",
+        True,
+        14,
+        (),
+        "Bắt buộc: đơn vị quản lý sáng kiến, nơi các tác giả công tác.",
+    ),
+    Column("year", "Năm công nhận", True, 9, ("Năm",), "Bắt buộc, ví dụ 2023."),
+    Column("scope", "Phạm vi", True, 18, ("Phạm vi ảnh hưởng",), _SCOPE_NOTE),
+    Column("recognised_by_name", "Cơ quan công nhận", False, 28, (), "Ví dụ Hội đồng sáng kiến huyện."),
+    Column("decision_number", "Số quyết định", False, 16, ("Số QĐ",), ""),
+    Column("decision_date", "Ngày quyết định", False, 13, ("Ngày QĐ",), "dd/mm/yyyy."),
+    Column("is_research", "Đề tài khoa học", False, 12, ("Đề tài",), "Có hoặc Không (để trống: Không)."),
+)
+DISCIPLINE_COLUMNS: tuple[Column, ...] = (
+    Column("full_name", "Họ và tên", True, 28, ("Họ tên",), "Bắt buộc."),
+    _PERSON[1],
+    Column("unit_code", "Mã đơn vị", True, 14, (), "Bắt buộc: mã đơn vị nơi người đó công tác."),
+    Column(
+        "measure",
+        "Hình thức kỷ luật",
+        True,
+        24,
+        ("Hình thức",),
+        "Bắt buộc: " + "; ".join(DisciplineMeasure.labels) + " (có dấu hay không dấu).",
+    ),
+    Column("start_date", "Từ ngày", True, 13, ("Ngày bắt đầu",), "Bắt buộc: dd/mm/yyyy."),
+    Column("end_date", "Đến ngày", False, 13, ("Ngày kết thúc",), "dd/mm/yyyy; để trống nếu đang thi hành."),
+    Column("decision_number", "Số quyết định", False, 16, ("Số QĐ",), ""),
+    Column("note", "Ghi chú", False, 30, (), ""),
+)
+_COLUMNS = {
+    AWARDS: AWARD_COLUMNS,
+    RATINGS: RATING_COLUMNS,
+    INITIATIVES: INITIATIVE_COLUMNS,
+    DISCIPLINES: DISCIPLINE_COLUMNS,
+}
+_SHEETS = {AWARDS: "Sổ khen thưởng", RATINGS: "Xếp loại", INITIATIVES: "Sáng kiến", DISCIPLINES: "Kỷ luật"}
+for _kind, _columns in _COLUMNS.items():
+    base.COLUMNS.setdefault(_kind, _columns)
+    base.SHEET_NAMES.setdefault(_kind, _SHEETS[_kind])
+# What a row must name (one of), for the kinds whose subject is a person or a unit.
+_SUBJECT_KEYS = {AWARDS: {"full_name", "collective_code", "collective_name"}}
+_SUBJECT_KEYS[RATINGS] = _SUBJECT_KEYS[AWARDS]
 
 _GRADES = {fold(label): value for value, label in Grade.choices} | {fold(v): v for v in Grade.values}
 _LEVELS = {fold(label): value for value, label in AuthorityLevel.choices} | {
     fold(v): v for v in AuthorityLevel.values
 }
+
+
+def _choice_key(text: str) -> str:
+    """ "Cấp bộ/ngành, tỉnh" → "bo nganh tinh": folded, punctuation and a leading "cấp" dropped."""
+    key = re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    return key[4:] if key.startswith("cap ") else key
+
+
+_SCOPES = (
+    {_choice_key(label): value for value, label in InitiativeScope.choices}
+    | {_choice_key(v): v for v in InitiativeScope.values}
+    | {"tinh": InitiativeScope.PROVINCE, "bo": InitiativeScope.PROVINCE, "nganh": InitiativeScope.PROVINCE}
+    | {"bo nganh": InitiativeScope.PROVINCE, "quoc gia": InitiativeScope.NATIONAL}
+)
+_MEASURES = {_choice_key(label): value for value, label in DisciplineMeasure.choices} | {
+    _choice_key(v): v for v in DisciplineMeasure.values
+}
+_YES_NO = {"co": True, "x": True, "1": True, "yes": True, "khong": False, "0": False, "no": False, "": False}
+_AUTHOR = re.compile(r"^(?P<name>[^()]*?)\s*(?:\((?P<birth>[^()]*)\))?$")
 _SY = re.compile(r"\bsy\b")  # "Chiến sỹ thi đua" is how many offices still spell it
 
 # service field → column key, to place a refusal of services.check_record
@@ -176,7 +253,7 @@ def _read(kind: str, file: IO[bytes] | bytes, name: str) -> tuple[base.Sheet, ba
     report = base._Report()
     labels = {c.key: c.label for c in _COLUMNS[kind]}
     positions = _positions(rows, sheet.header_row, kind)
-    if not ({"full_name", "collective_code", "collective_name"} & positions.keys()):
+    if kind in _SUBJECT_KEYS and not (_SUBJECT_KEYS[kind] & positions.keys()):
         raise base._reject(
             "Tệp phải có cột «Họ và tên» (cá nhân) hoặc «Mã tập thể»/«Tên tập thể» (tập thể).",
             [RowError(sheet.header_row, "Họ và tên", "Thiếu cột bắt buộc.")],
@@ -230,8 +307,9 @@ class _People:
 class _Subjects:
     """Resolves a row to a person or a unit; errors as (column key, message)."""
 
-    def __init__(self, actor: Any, sheet: base.Sheet) -> None:
+    def __init__(self, actor: Any, sheet: base.Sheet, what: str = "khen thưởng") -> None:
         self.actor = actor
+        self.what = what  # in the scope refusal: "Bạn không có quyền nhập {what} cho đơn vị …"
         codes = set()
         names = set()
         for _, cells in sheet.rows:
@@ -258,6 +336,19 @@ class _Subjects:
             self.allowed[unit.pk] = can_on_unit(self.actor, Perm.EDIT_AWARDS, unit)
         return self.allowed[unit.pk]
 
+    def refusal(self, key: str, unit: Unit) -> _Err:
+        return _Err(key, f"Bạn không có quyền nhập {self.what} cho đơn vị «{unit.code}».")
+
+    def unit_of(self, cells: dict[str, Any], key: str = "unit_code") -> Unit:
+        """The unit named by ``key``, which the importer may edit awards of."""
+        code = _get(cells, key, 40, required=True)
+        unit = self.units.get(code)
+        if unit is None:
+            raise _Err(key, f"Mã đơn vị «{code}» không có trong hệ thống.")
+        if not self.may(unit):
+            raise self.refusal(key, unit)
+        return unit
+
     def resolve(self, cells: dict[str, Any]) -> tuple[Person | None, Unit | None]:
         name = base._text(cells.get("full_name"), 120)
         code = base._text(cells.get("unit_code"), 40)
@@ -272,7 +363,7 @@ class _Subjects:
             if unit is None:
                 raise _Err("unit_code", f"Mã đơn vị «{code}» không có trong hệ thống.")
             if not self.may(unit):
-                raise _Err("unit_code", f"Bạn không có quyền nhập khen thưởng cho đơn vị «{code}».")
+                raise self.refusal("unit_code", unit)
             try:
                 birth = base._date(cells.get("birth_date"))
             except base._CellError as exc:
@@ -282,9 +373,7 @@ class _Subjects:
             except base._CellError as exc:
                 raise _Err("full_name", str(exc)) from exc
             if not self.may(person.unit):
-                raise _Err(
-                    "unit_code", f"Bạn không có quyền nhập khen thưởng cho đơn vị «{person.unit.code}»."
-                )
+                raise self.refusal("unit_code", person.unit)
             return person, None
         if c_code:
             unit = self.units.get(c_code)
@@ -305,15 +394,32 @@ class _Subjects:
         else:
             raise _Err("full_name", "Không có đối tượng: ghi họ và tên (cá nhân) hoặc mã/tên tập thể.")
         if not self.may(unit):
-            raise _Err("collective_code", f"Bạn không có quyền nhập khen thưởng cho đơn vị «{unit.code}».")
+            raise self.refusal("collective_code", unit)
         return None, unit
 
 
 class _Err(Exception):
-    def __init__(self, key: str, message: str) -> None:
+    """A refused row: the column key at fault and one or more messages for it."""
+
+    def __init__(self, key: str, message: str, *more: str) -> None:
         super().__init__(message)
         self.key = key
         self.message = message
+        self.messages = [message, *more]
+
+
+def _get(cells: dict[str, Any], key: str, max_length: int, *, required: bool = False) -> str:
+    try:
+        return base._text(cells.get(key), max_length, required=required)
+    except base._CellError as exc:
+        raise _Err(key, str(exc)) from exc
+
+
+def _day(cells: dict[str, Any], key: str) -> dt.date | None:
+    try:
+        return base._date(cells.get(key))
+    except base._CellError as exc:
+        raise _Err(key, str(exc)) from exc
 
 
 def _year(value: Any) -> int:
@@ -321,6 +427,28 @@ def _year(value: Any) -> int:
     if not re.fullmatch(r"\d{4}", text):
         raise _Err("year", f"Năm «{text}» không hợp lệ.")
     return int(text)
+
+
+def _labels(kind: str) -> dict[str, str]:
+    return {c.key: c.label for c in _COLUMNS[kind]}
+
+
+def _finish(
+    actor: Any, kind: str, name: str, rows: int, created: int, action: str, after: dict[str, Any]
+) -> ImportJob:
+    """The finished job of a written file and its one audit entry (inside the write's transaction)."""
+    user = actor if getattr(actor, "pk", None) else None
+    job = ImportJob.objects.create(
+        kind=kind,
+        status=ImportJob.Status.DONE,
+        created_by=user,
+        original_name=name,
+        total_rows=rows,
+        processed_rows=rows,
+        created_count=created,
+    )
+    audit.record(actor=actor, action=action, obj=job, after=after | {"file": name})
+    return job
 
 
 def _check_actor(actor: Any) -> None:
@@ -436,21 +564,14 @@ def _write_awards(actor: Any, records: list[AwardRecord], name: str) -> ImportRe
         with transaction.atomic():
             created = AwardRecord.objects.bulk_create(records, batch_size=base.WRITE_BATCH)
             flagged = services._flag(created)
-            user = actor if getattr(actor, "pk", None) else None
-            job = ImportJob.objects.create(
-                kind=AWARDS,
-                status=ImportJob.Status.DONE,
-                created_by=user,
-                original_name=name,
-                total_rows=len(records),
-                processed_rows=len(records),
-                created_count=len(created),
-            )
-            audit.record(
-                actor=actor,
-                action="award.import",
-                obj=job,
-                after={"created": len(created), "missing_basis": flagged, "file": name},
+            job = _finish(
+                actor,
+                AWARDS,
+                name,
+                len(records),
+                len(created),
+                "award.import",
+                {"created": len(created), "missing_basis": flagged},
             )
     except IntegrityError as exc:
         raise base._reject(
@@ -525,45 +646,287 @@ def _write_ratings(actor: Any, planned: list[tuple[Any, Any, int, str]], name: s
         Rating.objects.bulk_create(new, batch_size=base.WRITE_BATCH)
         Rating.objects.bulk_update(changed, ["grade", "version"], batch_size=base.WRITE_BATCH)
         created, updated = len(new), len(changed)
-        user = actor if getattr(actor, "pk", None) else None
-        job = ImportJob.objects.create(
-            kind=RATINGS,
-            status=ImportJob.Status.DONE,
-            created_by=user,
-            original_name=name,
-            total_rows=len(planned),
-            processed_rows=len(planned),
-            created_count=created,
-        )
-        audit.record(
-            actor=actor,
-            action="rating.import",
-            obj=job,
-            after={"created": created, "updated": updated, "file": name},
+        job = _finish(
+            actor,
+            RATINGS,
+            name,
+            len(planned),
+            created,
+            "rating.import",
+            {"created": created, "updated": updated},
         )
     return ImportResult(kind=RATINGS, created_count=created, updated_count=updated, job=job)
+
+
+# --- initiatives -------------------------------------------------------------------------
+
+
+def _authors(subjects: _Subjects, cells: dict[str, Any], unit: Unit) -> list[Person]:
+    """The row's authors, "Họ tên (dd/mm/yyyy); Họ tên", each found in ``unit``;
+    every author that cannot be found is reported, not only the first."""
+    people: list[Person] = []
+    errors: list[str] = []
+    for part in _get(cells, "authors", 2000, required=True).split(";"):
+        part = clean(part)
+        if not part:
+            continue
+        match = _AUTHOR.match(part)
+        if match is None or not match["name"]:
+            errors.append(f"«{part[:60]}» không đúng dạng «Họ và tên (dd/mm/yyyy)».")
+            continue
+        name = match["name"]
+        try:
+            birth = base._date(match["birth"]) if match["birth"] else None
+        except base._CellError as exc:
+            errors.append(f"Ngày sinh của «{name}»: {base._message(exc)}")
+            continue
+        try:
+            person = subjects.people.find(name, birth, unit)
+        except base._CellError as exc:
+            errors.append(base._message(exc))
+            continue
+        if not subjects.may(person.unit):
+            errors.append(subjects.refusal("authors", person.unit).message)
+            continue
+        people.append(person)
+    if errors:
+        raise _Err("authors", *errors)
+    if not people:
+        raise _Err("authors", "Không được để trống.")
+    return list(dict.fromkeys(people))
+
+
+def validate_initiatives(
+    actor: Any, sheet: base.Sheet, report: base._Report
+) -> list[tuple[Initiative, list[Person]]]:
+    label = _labels(INITIATIVES)
+    subjects = _Subjects(actor, sheet, what="sáng kiến")
+    today = dt.date.today()
+    planned: list[tuple[int, Initiative, list[Person]]] = []
+    first: dict[tuple[str, int], int] = {}
+    for number, cells in sheet.rows:
+        try:
+            title = _get(cells, "title", 500, required=True)
+            unit = subjects.unit_of(cells)
+            authors = _authors(subjects, cells, unit)
+            year = _year(cells.get("year"))
+            scope_text = _get(cells, "scope", 60, required=True)
+            scope = _SCOPES.get(_choice_key(scope_text))
+            if scope is None:
+                raise _Err(
+                    "scope", f"Phạm vi «{scope_text[:40]}» không hợp lệ: chọn Cơ sở, Tỉnh hoặc Toàn quốc."
+                )
+            decision_date = _day(cells, "decision_date")
+            research_text = _get(cells, "is_research", 20)
+            is_research = _YES_NO.get(_choice_key(research_text))
+            if is_research is None:
+                raise _Err("is_research", f"«{research_text}» không hợp lệ: ghi Có hoặc Không.")
+            try:
+                services.check_initiative(year, scope, decision_date, today)
+            except services.RecordRefused as exc:
+                raise _Err(exc.field, exc.message) from exc
+            key = (fold(title), year)
+            if key in first:
+                raise _Err("title", f"Trùng với dòng {first[key]} (cùng tên sáng kiến, năm công nhận).")
+            first[key] = number
+            initiative = Initiative(
+                title=title,
+                is_research=is_research,
+                year=year,
+                scope=scope,
+                recognised_by_name=_get(cells, "recognised_by_name", 255),
+                decision_number=_get(cells, "decision_number", 60),
+                decision_date=decision_date,
+                owner_unit=unit,
+            )
+            planned.append((number, initiative, authors))
+        except _Err as exc:
+            for message in exc.messages:
+                report.add(number, label.get(exc.key, label["title"]), _dot(message))
+    # Already in the system: the same title and year for the same unit.
+    existing: set[tuple[str, int, int]] = set()
+    years = sorted({i.year for _, i, _ in planned})
+    units = sorted({i.owner_unit_id for _, i, _ in planned})
+    for chunk in base._chunks(units, base.QUERY_CHUNK):
+        rows = Initiative.objects.filter(owner_unit_id__in=chunk, year__in=years)
+        existing |= {(fold(t), y, u) for t, y, u in rows.values_list("title", "year", "owner_unit_id")}
+    for number, initiative, _ in planned:
+        if (fold(initiative.title), initiative.year, initiative.owner_unit_id) in existing:
+            report.add(
+                number,
+                label["title"],
+                f"Sáng kiến «{initiative.title[:80]}» năm {initiative.year} của đơn vị "
+                f"«{initiative.owner_unit.code}» đã có trong hệ thống.",
+            )
+    report.raise_if_any()
+    return [(i, a) for _, i, a in planned]
+
+
+def _write_initiatives(actor: Any, planned: list[tuple[Initiative, list[Person]]], name: str) -> ImportResult:
+    with transaction.atomic():
+        created = Initiative.objects.bulk_create([i for i, _ in planned], batch_size=base.WRITE_BATCH)
+        through = Initiative.authors.through
+        through.objects.bulk_create(
+            [
+                through(initiative_id=initiative.pk, person_id=person.pk)
+                for initiative, (_, authors) in zip(created, planned, strict=True)
+                for person in authors
+            ],
+            batch_size=base.WRITE_BATCH,
+        )
+        job = _finish(
+            actor,
+            INITIATIVES,
+            name,
+            len(planned),
+            len(created),
+            "initiative.import",
+            {"created": len(created)},
+        )
+    return ImportResult(kind=INITIATIVES, created_count=len(created), job=job)
+
+
+# --- disciplines -------------------------------------------------------------------------
+
+
+def validate_disciplines(actor: Any, sheet: base.Sheet, report: base._Report) -> list[Discipline]:
+    label = _labels(DISCIPLINES)
+    subjects = _Subjects(actor, sheet, what="kỷ luật")
+    today = dt.date.today()
+    planned: list[tuple[int, Discipline]] = []
+    first: dict[tuple[int, str, dt.date], int] = {}
+    for number, cells in sheet.rows:
+        try:
+            _get(cells, "full_name", 120, required=True)
+            person, _unit = subjects.resolve(cells)
+            if person is None:  # the columns name no collective: cannot happen
+                raise _Err("full_name", "Không được để trống.")
+            measure_text = _get(cells, "measure", 60, required=True)
+            measure = _MEASURES.get(_choice_key(measure_text))
+            if measure is None:
+                raise _Err(
+                    "measure",
+                    f"Hình thức kỷ luật «{measure_text[:40]}» không hợp lệ: chọn "
+                    + ", ".join(DisciplineMeasure.labels)
+                    + ".",
+                )
+            start = _day(cells, "start_date")
+            if start is None:
+                raise _Err("start_date", "Không được để trống.")
+            end = _day(cells, "end_date")
+            try:
+                services.check_discipline(measure, start, end, today)
+            except services.RecordRefused as exc:
+                raise _Err(exc.field, exc.message) from exc
+            key = (person.pk, measure, start)
+            if key in first:
+                raise _Err(
+                    "measure", f"Trùng với dòng {first[key]} (cùng người, hình thức kỷ luật, từ ngày)."
+                )
+            first[key] = number
+            discipline = Discipline(
+                person=person,
+                measure=measure,
+                start_date=start,
+                end_date=end,
+                decision_number=_get(cells, "decision_number", 60),
+                note=_get(cells, "note", 500),
+                owner_unit=person.unit,
+            )
+            planned.append((number, discipline))
+        except _Err as exc:
+            for message in exc.messages:
+                report.add(number, label.get(exc.key, label["full_name"]), _dot(message))
+        except base._CellError as exc:
+            report.add(number, label["full_name"], base._message(exc))
+    existing: set[tuple[int, str, dt.date]] = set()
+    ids = sorted({d.person_id for _, d in planned})
+    for chunk in base._chunks(ids, base.QUERY_CHUNK):
+        existing |= set(
+            Discipline.objects.filter(person_id__in=chunk).values_list("person_id", "measure", "start_date")
+        )
+    for number, d in planned:
+        if (d.person_id, d.measure, d.start_date) in existing:
+            report.add(
+                number,
+                label["measure"],
+                f"{d.person.full_name} đã có kỷ luật {d.get_measure_display()} "
+                f"từ ngày {d.start_date:%d/%m/%Y} trong hệ thống.",
+            )
+    report.raise_if_any()
+    return [d for _, d in planned]
+
+
+def _write_disciplines(actor: Any, planned: list[Discipline], name: str) -> ImportResult:
+    with transaction.atomic():
+        created = Discipline.objects.bulk_create(planned, batch_size=base.WRITE_BATCH)
+        job = _finish(
+            actor,
+            DISCIPLINES,
+            name,
+            len(planned),
+            len(created),
+            "discipline.import",
+            {"created": len(created)},
+        )
+    return ImportResult(kind=DISCIPLINES, created_count=len(created), job=job)
+
+
+def _dot(message: str) -> str:
+    return message if message.endswith(".") else message + "."
 
 
 # --- entry points ---------------------------------------------------------------------------
 
 
+_VALIDATE = {
+    AWARDS: validate_awards,
+    RATINGS: validate_ratings,
+    INITIATIVES: validate_initiatives,
+    DISCIPLINES: validate_disciplines,
+}
+_WRITE = {
+    AWARDS: _write_awards,
+    RATINGS: _write_ratings,
+    INITIATIVES: _write_initiatives,
+    DISCIPLINES: _write_disciplines,
+}
+
+
 def import_file(*, actor: Any, file: IO[bytes] | bytes, name: str, kind: str = AWARDS) -> ImportResult:
-    """Import a register (``kind="awards"``) or ratings file; raise
-    :class:`ImportRejected` with every (row, column, message) and write nothing
-    when any row is wrong."""
+    """Import a register (``kind="awards"``), ratings, initiatives or disciplines
+    file; raise :class:`ImportRejected` with every (row, column, message) and
+    write nothing when any row is wrong."""
     if kind not in _COLUMNS:
         raise DomainError(f"Loại dữ liệu nhập «{kind}» không hợp lệ.")
     _check_actor(actor)
     name = clean(name)[:255] or "tep-nhap"
     sheet, report = _read(kind, file, name)
+    return _WRITE[kind](actor, _VALIDATE[kind](actor, sheet, report), name)
+
+
+def _reference(kind: str) -> tuple[tuple[str, str], list[tuple[str, str]]]:
+    """The list of accepted values the instructions sheet ends with."""
     if kind == AWARDS:
-        return _write_awards(actor, validate_awards(actor, sheet, report), name)
-    return _write_ratings(actor, validate_ratings(actor, sheet, report), name)
+        return ("Mã", "Loại khen thưởng"), [
+            (t.code, t.name) for t in AwardType.objects.order_by("-rank", "code")
+        ]
+    if kind == RATINGS:
+        return ("Mã", "Xếp loại"), [(str(v), str(label)) for v, label in Grade.choices]
+    if kind == INITIATIVES:
+        return ("Ghi", "Phạm vi"), [
+            ("Cơ sở", "Cấp cơ sở"),
+            ("Tỉnh", "Cấp bộ, ngành, tỉnh"),
+            ("Toàn quốc", "Toàn quốc"),
+        ]
+    return ("Ghi", "Hình thức kỷ luật"), [(str(label), "") for label in DisciplineMeasure.labels]
 
 
 def template_xlsx(kind: str = AWARDS) -> bytes:
-    """An empty file with our headers, text-formatted, and an instructions sheet
-    listing the columns and the award codes."""
+    """An empty file with the headers of ``kind``, text-formatted, and an
+    instructions sheet listing the columns and the accepted values."""
+    if kind not in _COLUMNS:
+        raise DomainError(f"Loại dữ liệu nhập «{kind}» không hợp lệ.")
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     header = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
@@ -586,16 +949,26 @@ def template_xlsx(kind: str = AWARDS) -> bytes:
         info.write_string(row, 0, col.label, bold if col.required else None)
         info.write_string(row, 1, col.note)
         row += 1
-    if kind == AWARDS:
+    (first, second), values = _reference(kind)
+    row += 1
+    info.write_string(row, 0, first, bold)
+    info.write_string(row, 1, second, bold)
+    for code, meaning in values:
         row += 1
-        info.write_string(row, 0, "Mã", bold)
-        info.write_string(row, 1, "Loại khen thưởng", bold)
-        for t in AwardType.objects.order_by("-rank", "code"):
-            row += 1
-            info.write_string(row, 0, t.code)
-            info.write_string(row, 1, t.name)
+        info.write_string(row, 0, code)
+        info.write_string(row, 1, meaning)
     book.close()
     return out.getvalue()
 
 
-__all__ = ["AWARDS", "RATINGS", "ImportRejected", "ImportResult", "import_file", "template_xlsx"]
+__all__ = [
+    "AWARDS",
+    "DISCIPLINES",
+    "INITIATIVES",
+    "KINDS",
+    "RATINGS",
+    "ImportRejected",
+    "ImportResult",
+    "import_file",
+    "template_xlsx",
+]

@@ -673,6 +673,34 @@ def rating_cap_check(
 # --- initiatives and disciplines ---------------------------------------------------------
 
 
+def check_initiative(
+    year: int, scope: str, decision_date: dt.date | None, today: dt.date | None = None
+) -> None:
+    """The rules every recognised initiative obeys (shared by the service and the import)."""
+    today = today or dt.date.today()
+    if scope not in InitiativeScope.values:
+        raise RecordRefused("Phạm vi phải là cấp cơ sở, cấp bộ/ngành/tỉnh hoặc toàn quốc.", field="scope")
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= today.year:
+        raise RecordRefused(
+            f"Năm công nhận {year} không hợp lệ: phải từ {FIRST_YEAR} đến {today.year}.", field="year"
+        )
+    if decision_date is not None and decision_date > today:
+        raise RecordRefused(f"Ngày quyết định {_d(decision_date)} ở tương lai.", field="decision_date")
+
+
+def check_discipline(
+    measure: str, start_date: dt.date, end_date: dt.date | None, today: dt.date | None = None
+) -> None:
+    """The rules every discipline obeys (shared by the service and the import)."""
+    today = today or dt.date.today()
+    if measure not in DisciplineMeasure.values:
+        raise RecordRefused(f"Hình thức kỷ luật «{str(measure)[:30]}» không hợp lệ.", field="measure")
+    if start_date > today:
+        raise RecordRefused(f"Ngày bắt đầu {_d(start_date)} ở tương lai.", field="start_date")
+    if end_date is not None and end_date < start_date:
+        raise RecordRefused("Ngày kết thúc kỷ luật phải sau ngày bắt đầu.", field="end_date")
+
+
 @transaction.atomic
 def initiative_create(
     *,
@@ -697,13 +725,7 @@ def initiative_create(
     for author in authors:
         _require(actor, Perm.EDIT_AWARDS, author.unit)
     title = _text(title, "Tên sáng kiến", 500, required=True)
-    if scope not in InitiativeScope.values:
-        raise DomainError("Phạm vi phải là cấp cơ sở, cấp bộ/ngành/tỉnh hoặc toàn quốc.")
-    today = dt.date.today()
-    if not isinstance(year, int) or not FIRST_YEAR <= year <= today.year:
-        raise DomainError(f"Năm công nhận {year} không hợp lệ: phải từ {FIRST_YEAR} đến {today.year}.")
-    if decision_date is not None and decision_date > today:
-        raise DomainError(f"Ngày quyết định {_d(decision_date)} ở tương lai.")
+    check_initiative(year, scope, decision_date)
     initiative = Initiative.objects.create(
         title=title,
         is_research=bool(is_research),
@@ -735,12 +757,7 @@ def discipline_create(
 ) -> Discipline:
     """Record a disciplinary measure (or an open inspection/investigation)."""
     _require(actor, Perm.EDIT_AWARDS, person.unit)
-    if measure not in DisciplineMeasure.values:
-        raise DomainError(f"Hình thức kỷ luật «{str(measure)[:30]}» không hợp lệ.")
-    if start_date > dt.date.today():
-        raise DomainError(f"Ngày bắt đầu {_d(start_date)} ở tương lai.")
-    if end_date is not None and end_date < start_date:
-        raise DomainError("Ngày kết thúc kỷ luật phải sau ngày bắt đầu.")
+    check_discipline(measure, start_date, end_date)
     discipline = Discipline.objects.create(
         person=person,
         measure=measure,

@@ -31,7 +31,9 @@ from thidua.accounts.scoping import can_on_unit, has_perm, people_for, units_for
 from thidua.awards import engine, exports, imports, selectors, services, versioning
 from thidua.awards.enums import RuleSetStatus
 from thidua.awards.forms import (
+    IMPORT_KINDS,
     EligibilityForm,
+    ImportKindForm,
     LocalAwardTypeForm,
     RecordCreateForm,
     RegistryFilterForm,
@@ -399,20 +401,26 @@ def record_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_import(request: HttpRequest) -> HttpResponse:
-    """Upload an XLSX of past awards: checked whole, nothing written if a row is wrong."""
+    """Upload an XLSX of past awards, ratings, initiatives or disciplines: checked
+    whole, nothing written if a row is wrong."""
     user = request.user
     can_import = has_perm(user, EDIT)
-    context: dict[str, Any] = {"can_import": can_import}
+    form = ImportKindForm(request.POST or None, initial={"kind": request.GET.get("kind", "awards")})
+    context: dict[str, Any] = {"can_import": can_import, "form": form, "kinds": IMPORT_KINDS}
     status = 200
     if request.method == "POST":
         if not can_import:
             raise PermissionDenied
         upload = request.FILES.get("file")
-        if upload is None:
+        if not form.is_valid():
+            context["rejected"] = ImportRejected("Hãy chọn loại dữ liệu cần nhập.")
+        elif upload is None:
             context["rejected"] = ImportRejected("Hãy chọn tệp cần nhập.")
         else:
             try:
-                result = imports.import_file(actor=user, file=upload, name=upload.name or "")
+                result = imports.import_file(
+                    actor=user, file=upload, name=upload.name or "", kind=form.cleaned_data["kind"]
+                )
             except ImportRejected as exc:
                 context["rejected"] = exc
             except DomainError as exc:
@@ -424,11 +432,21 @@ def record_import(request: HttpRequest) -> HttpResponse:
     return render(request, "awards/record_import.html", context, status=status)
 
 
+_TEMPLATE_NAMES = {
+    "awards": "mau-nhap-khen-thuong.xlsx",
+    "ratings": "mau-nhap-xep-loai.xlsx",
+    "initiatives": "mau-nhap-sang-kien.xlsx",
+    "disciplines": "mau-nhap-ky-luat.xlsx",
+}
+
+
 @login_required
 @require_GET
 def record_import_template(request: HttpRequest) -> HttpResponse:
-
-    return _attachment(imports.template_xlsx(), "mau-nhap-khen-thuong.xlsx")
+    kind = request.GET.get("kind", "awards")
+    if kind not in _TEMPLATE_NAMES:
+        kind = "awards"
+    return _attachment(imports.template_xlsx(kind), _TEMPLATE_NAMES[kind])
 
 
 # --- eligibility check -------------------------------------------------------------

@@ -80,6 +80,8 @@ class ImportJob(models.Model):
         UNITS = "units", "Đơn vị"
         AWARDS = "awards", "Khen thưởng"
         RATINGS = "ratings", "Xếp loại"
+        INITIATIVES = "initiatives", "Sáng kiến"
+        DISCIPLINES = "disciplines", "Kỷ luật"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Đang chờ"
