@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from people_search import setup_environment  # one fresh-database set-up for every benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
@@ -62,50 +62,6 @@ GIVEN = [
 ]
 # grade shares of a year's ratings
 GRADES = [("HTXSNV", 0.15), ("HTTNV", 0.62), ("HTNV", 0.19), ("KHTNV", 0.04)]
-
-
-# --- environment (a fresh database, dropped at the end) -----------------------------------------
-
-
-def _pg_url(url: str, dbname: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{dbname}"))
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_pg_url(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_environment() -> Callable[[], None]:
-    data_dir = tempfile.mkdtemp(prefix="thidua-bench-")
-    os.environ["THIDUA_DATA_DIR"] = data_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "thidua.settings"
-    os.environ["THIDUA_TASKS_IMMEDIATE"] = "1"
-    sys.path.insert(0, str(ROOT / "src"))
-    steps: list[Callable[[], None]] = [lambda: shutil.rmtree(data_dir, ignore_errors=True)]
-    base = os.environ.get("DATABASE_URL")
-    if base and base.startswith(("postgres://", "postgresql://")):
-        dbname = f"thidua_bench_elig_{os.getpid()}"
-        _pg_admin(base, f'CREATE DATABASE "{dbname}"')
-        os.environ["DATABASE_URL"] = _pg_url(base, dbname)
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            _pg_admin(base, f'DROP DATABASE IF EXISTS "{dbname}"')
-
-        steps.insert(0, drop)
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-
-    def cleanup() -> None:
-        for step in steps:
-            step()
-
-    return cleanup
 
 
 # --- data -------------------------------------------------------------------------------------------
