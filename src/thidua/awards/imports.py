@@ -240,21 +240,21 @@ def _merged_continuations(data: bytes, name: str) -> set[tuple[int, int]]:
 def _positions(rows: list[list[Any]], header_row: int, kind: str) -> dict[str, int]:
     by_name = {fold(n): c.key for c in _COLUMNS[kind] for n in (c.label, *c.aliases)}
     return {
-        by_name[fold(base._cell_text(cell)[0])]: i
+        by_name[fold(base.cell_text(cell)[0])]: i
         for i, cell in enumerate(rows[header_row - 1])
-        if fold(base._cell_text(cell)[0]) in by_name
+        if fold(base.cell_text(cell)[0]) in by_name
     }
 
 
-def _read(kind: str, file: IO[bytes] | bytes, name: str) -> tuple[base.Sheet, base._Report]:
-    data = base._read_limited(file)
+def _read(kind: str, file: IO[bytes] | bytes, name: str) -> tuple[base.Sheet, base.Report]:
+    data = base.read_limited(file)
     rows = base.read_rows(data, name)
     sheet = base.locate(rows, kind)
-    report = base._Report()
+    report = base.Report()
     labels = {c.key: c.label for c in _COLUMNS[kind]}
     positions = _positions(rows, sheet.header_row, kind)
     if kind in _SUBJECT_KEYS and not (_SUBJECT_KEYS[kind] & positions.keys()):
-        raise base._reject(
+        raise base.reject(
             "Tệp phải có cột «Họ và tên» (cá nhân) hoặc «Mã tập thể»/«Tên tập thể» (tập thể).",
             [RowError(sheet.header_row, "Họ và tên", "Thiếu cột bắt buộc.")],
         )
@@ -279,7 +279,7 @@ class _People:
         self.by_unit: dict[int, dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
         ids = [u.pk for u in units.values()]
         seen: set[tuple[int, int]] = set()
-        for chunk in base._chunks(ids, base.QUERY_CHUNK):
+        for chunk in base.chunks(ids, base.QUERY_CHUNK):
             people = Person.objects.filter(unit_id__in=chunk).select_related("unit")
             posted = PersonPosting.objects.filter(unit_id__in=chunk).select_related("person__unit")
             pairs = [(p.unit_id, p) for p in people] + [(pp.unit_id, pp.person) for pp in posted]
@@ -294,10 +294,10 @@ class _People:
             same = [p for p in same if p.birth_date == birth]
         if not same:
             born = f", sinh ngày {birth:%d/%m/%Y}" if birth else ""
-            raise base._CellError(f"Không tìm thấy «{name}»{born} trong đơn vị «{unit.code}».")
+            raise base.CellError(f"Không tìm thấy «{name}»{born} trong đơn vị «{unit.code}».")
         if len(same) > 1:
             dates = ", ".join(p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "không rõ" for p in same)
-            raise base._CellError(
+            raise base.CellError(
                 f"Có {len(same)} người tên «{name}» trong đơn vị «{unit.code}»: ngày sinh {dates} — "
                 "thêm ngày sinh để phân biệt"
             )
@@ -314,13 +314,13 @@ class _Subjects:
         names = set()
         for _, cells in sheet.rows:
             for key in ("unit_code", "collective_code"):
-                code = clean(base._cell_text(cells.get(key))[0])
+                code = clean(base.cell_text(cells.get(key))[0])
                 if code and len(code) <= 40:
                     codes.add(code)
-            name = clean(base._cell_text(cells.get("collective_name"))[0])
+            name = clean(base.cell_text(cells.get("collective_name"))[0])
             if name:
                 names.add(fold(name))
-        self.units = base._units_by_code(codes)
+        self.units = base.units_by_code(codes)
         self.people = _People(self.units)
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
         if names:
@@ -350,10 +350,10 @@ class _Subjects:
         return unit
 
     def resolve(self, cells: dict[str, Any]) -> tuple[Person | None, Unit | None]:
-        name = base._text(cells.get("full_name"), 120)
-        code = base._text(cells.get("unit_code"), 40)
-        c_code = base._text(cells.get("collective_code"), 40)
-        c_name = base._text(cells.get("collective_name"), 255)
+        name = base.cell_str(cells.get("full_name"), 120)
+        code = base.cell_str(cells.get("unit_code"), 40)
+        c_code = base.cell_str(cells.get("collective_code"), 40)
+        c_name = base.cell_str(cells.get("collective_name"), 255)
         if name and (c_code or c_name):
             raise _Err("full_name", "Mỗi dòng chỉ ghi một đối tượng: cá nhân hoặc tập thể.")
         if name:
@@ -365,12 +365,12 @@ class _Subjects:
             if not self.may(unit):
                 raise self.refusal("unit_code", unit)
             try:
-                birth = base._date(cells.get("birth_date"))
-            except base._CellError as exc:
+                birth = base.cell_date(cells.get("birth_date"))
+            except base.CellError as exc:
                 raise _Err("birth_date", str(exc)) from exc
             try:
                 person = self.people.find(name, birth, unit)
-            except base._CellError as exc:
+            except base.CellError as exc:
                 raise _Err("full_name", str(exc)) from exc
             if not self.may(person.unit):
                 raise self.refusal("unit_code", person.unit)
@@ -410,20 +410,20 @@ class _Err(Exception):
 
 def _get(cells: dict[str, Any], key: str, max_length: int, *, required: bool = False) -> str:
     try:
-        return base._text(cells.get(key), max_length, required=required)
-    except base._CellError as exc:
+        return base.cell_str(cells.get(key), max_length, required=required)
+    except base.CellError as exc:
         raise _Err(key, str(exc)) from exc
 
 
 def _day(cells: dict[str, Any], key: str) -> dt.date | None:
     try:
-        return base._date(cells.get(key))
-    except base._CellError as exc:
+        return base.cell_date(cells.get(key))
+    except base.CellError as exc:
         raise _Err(key, str(exc)) from exc
 
 
 def _year(value: Any) -> int:
-    text = base._text(value, 10, required=True)
+    text = base.cell_str(value, 10, required=True)
     if not re.fullmatch(r"\d{4}", text):
         raise _Err("year", f"Năm «{text}» không hợp lệ.")
     return int(text)
@@ -459,7 +459,7 @@ def _check_actor(actor: Any) -> None:
 # --- the register ------------------------------------------------------------------------
 
 
-def validate_awards(actor: Any, sheet: base.Sheet, report: base._Report) -> list[AwardRecord]:
+def validate_awards(actor: Any, sheet: base.Sheet, report: base.Report) -> list[AwardRecord]:
     label = {c.key: c.label for c in AWARD_COLUMNS}
     subjects = _Subjects(actor, sheet)
     types = _awards_by_name()
@@ -470,18 +470,18 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base._Report) -> list
     for number, cells in sheet.rows:
         try:
             person, unit = subjects.resolve(cells)
-            award_text = base._text(cells.get("award_type"), 255, required=True)
+            award_text = base.cell_str(cells.get("award_type"), 255, required=True)
             award_type = types.get(_award_key(award_text))
             if award_type is None:
                 raise _Err("award_type", f"Loại khen thưởng «{award_text[:60]}» không có trong danh mục.")
             year = _year(cells.get("year"))
             try:
-                decision_date = base._date(cells.get("decision_date"))
-            except base._CellError as exc:
+                decision_date = base.cell_date(cells.get("decision_date"))
+            except base.CellError as exc:
                 raise _Err("decision_date", str(exc)) from exc
-            level_text = base._text(cells.get("authority_level"), 60)
+            level_text = base.cell_str(cells.get("authority_level"), 60)
             level = _LEVELS.get(fold(level_text), level_text) if level_text else ""
-            number_text = base._text(cells.get("decision_number"), 60)
+            number_text = base.cell_str(cells.get("decision_number"), 60)
             recipient = services.recipient_of(person, unit, None)
             rule, level = services.check_record(
                 book=book,
@@ -506,9 +506,9 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base._Report) -> list
                 year=year,
                 decision_number=number_text,
                 decision_date=decision_date,
-                authority_name=base._text(cells.get("authority_name"), 255),
+                authority_name=base.cell_str(cells.get("authority_name"), 255),
                 authority_level=level,
-                certificate_number=base._text(cells.get("certificate_number"), 60),
+                certificate_number=base.cell_str(cells.get("certificate_number"), 60),
                 source="import",
             )
             priced = prize.prize_for(
@@ -523,11 +523,11 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base._Report) -> list
             key = services.duplicate_key(award_type.pk, recipient.key, year, "regular", "", number_text)
             planned.append((number, record, key))
         except _Err as exc:
-            report.add(number, label[exc.key], base._message(exc))
-        except base._CellError as exc:
-            report.add(number, label["full_name"], base._message(exc))
+            report.add(number, label[exc.key], base.error_message(exc))
+        except base.CellError as exc:
+            report.add(number, label["full_name"], base.error_message(exc))
         except services.RecordRefused as exc:
-            report.add(number, label[_FIELD_COLUMN.get(exc.field, "award_type")], base._message(exc))
+            report.add(number, label[_FIELD_COLUMN.get(exc.field, "award_type")], base.error_message(exc))
     # Duplicates: within the file, then against the register (one query per chunk of recipients).
     first: dict[tuple[Any, ...], int] = {}
     for number, _record, key in planned:
@@ -542,7 +542,7 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base._Report) -> list
     existing: set[tuple[Any, ...]] = set()
     for fk, kind in (("person_id", "individual"), ("unit_id", "collective")):
         ids = sorted({getattr(r, fk) for _, r, _ in planned if getattr(r, fk)})
-        for chunk in base._chunks(ids, base.QUERY_CHUNK):
+        for chunk in base.chunks(ids, base.QUERY_CHUNK):
             rows = AwardRecord.objects.filter(status=RecordStatus.VALID, **{f"{fk}__in": chunk}).values_list(
                 "award_type_id", fk, "year", "occasion", "movement_name", "decision_number"
             )
@@ -574,7 +574,7 @@ def _write_awards(actor: Any, records: list[AwardRecord], name: str) -> ImportRe
                 {"created": len(created), "missing_basis": flagged},
             )
     except IntegrityError as exc:
-        raise base._reject(
+        raise base.reject(
             "Sổ khen thưởng vừa thay đổi trong lúc nhập (trùng khen thưởng); chưa nhập dòng nào, hãy thử lại."
         ) from exc
     return ImportResult(kind=AWARDS, created_count=len(created), flagged_count=flagged, job=job)
@@ -584,7 +584,7 @@ def _write_awards(actor: Any, records: list[AwardRecord], name: str) -> ImportRe
 
 
 def validate_ratings(
-    actor: Any, sheet: base.Sheet, report: base._Report
+    actor: Any, sheet: base.Sheet, report: base.Report
 ) -> list[tuple[Person | None, Unit | None, int, str]]:
     label = {c.key: c.label for c in RATING_COLUMNS}
     subjects = _Subjects(actor, sheet)
@@ -594,7 +594,7 @@ def validate_ratings(
         try:
             person, unit = subjects.resolve(cells)
             year = _year(cells.get("year"))
-            grade_text = base._text(cells.get("grade"), 60, required=True)
+            grade_text = base.cell_str(cells.get("grade"), 60, required=True)
             grade = _GRADES.get(fold(grade_text))
             if grade is None:
                 raise _Err(
@@ -611,9 +611,9 @@ def validate_ratings(
             seen[subject] = number
             planned.append((person, unit, year, grade))
         except _Err as exc:
-            report.add(number, label.get(exc.key, label["full_name"]), base._message(exc))
-        except base._CellError as exc:
-            report.add(number, label["full_name"], base._message(exc))
+            report.add(number, label.get(exc.key, label["full_name"]), base.error_message(exc))
+        except base.CellError as exc:
+            report.add(number, label["full_name"], base.error_message(exc))
     report.raise_if_any()
     return planned
 
@@ -622,11 +622,11 @@ def _write_ratings(actor: Any, planned: list[tuple[Any, Any, int, str]], name: s
     created = updated = 0
     with transaction.atomic():
         current = {}
-        for chunk in base._chunks([p.pk for p, _, _, _ in planned if p], base.QUERY_CHUNK):
+        for chunk in base.chunks([p.pk for p, _, _, _ in planned if p], base.QUERY_CHUNK):
             current.update(
                 {(r.person_id, None, r.year): r for r in Rating.objects.filter(person_id__in=chunk)}
             )
-        for chunk in base._chunks([u.pk for _, u, _, _ in planned if u], base.QUERY_CHUNK):
+        for chunk in base.chunks([u.pk for _, u, _, _ in planned if u], base.QUERY_CHUNK):
             current.update({(None, r.unit_id, r.year): r for r in Rating.objects.filter(unit_id__in=chunk)})
         new: list[Rating] = []
         changed: list[Rating] = []
@@ -676,14 +676,14 @@ def _authors(subjects: _Subjects, cells: dict[str, Any], unit: Unit) -> list[Per
             continue
         name = match["name"]
         try:
-            birth = base._date(match["birth"]) if match["birth"] else None
-        except base._CellError as exc:
-            errors.append(f"Ngày sinh của «{name}»: {base._message(exc)}")
+            birth = base.cell_date(match["birth"]) if match["birth"] else None
+        except base.CellError as exc:
+            errors.append(f"Ngày sinh của «{name}»: {base.error_message(exc)}")
             continue
         try:
             person = subjects.people.find(name, birth, unit)
-        except base._CellError as exc:
-            errors.append(base._message(exc))
+        except base.CellError as exc:
+            errors.append(base.error_message(exc))
             continue
         if not subjects.may(person.unit):
             errors.append(subjects.refusal("authors", person.unit).message)
@@ -697,7 +697,7 @@ def _authors(subjects: _Subjects, cells: dict[str, Any], unit: Unit) -> list[Per
 
 
 def validate_initiatives(
-    actor: Any, sheet: base.Sheet, report: base._Report
+    actor: Any, sheet: base.Sheet, report: base.Report
 ) -> list[tuple[Initiative, list[Person]]]:
     label = _labels(INITIATIVES)
     subjects = _Subjects(actor, sheet, what="sáng kiến")
@@ -747,7 +747,7 @@ def validate_initiatives(
     existing: set[tuple[str, int, int]] = set()
     years = sorted({i.year for _, i, _ in planned})
     units = sorted({i.owner_unit_id for _, i, _ in planned})
-    for chunk in base._chunks(units, base.QUERY_CHUNK):
+    for chunk in base.chunks(units, base.QUERY_CHUNK):
         rows = Initiative.objects.filter(owner_unit_id__in=chunk, year__in=years)
         existing |= {(fold(t), y, u) for t, y, u in rows.values_list("title", "year", "owner_unit_id")}
     for number, initiative, _ in planned:
@@ -789,7 +789,7 @@ def _write_initiatives(actor: Any, planned: list[tuple[Initiative, list[Person]]
 # --- disciplines -------------------------------------------------------------------------
 
 
-def validate_disciplines(actor: Any, sheet: base.Sheet, report: base._Report) -> list[Discipline]:
+def validate_disciplines(actor: Any, sheet: base.Sheet, report: base.Report) -> list[Discipline]:
     label = _labels(DISCIPLINES)
     subjects = _Subjects(actor, sheet, what="kỷ luật")
     today = dt.date.today()
@@ -837,11 +837,11 @@ def validate_disciplines(actor: Any, sheet: base.Sheet, report: base._Report) ->
         except _Err as exc:
             for message in exc.messages:
                 report.add(number, label.get(exc.key, label["full_name"]), _dot(message))
-        except base._CellError as exc:
-            report.add(number, label["full_name"], base._message(exc))
+        except base.CellError as exc:
+            report.add(number, label["full_name"], base.error_message(exc))
     existing: set[tuple[int, str, dt.date]] = set()
     ids = sorted({d.person_id for _, d in planned})
-    for chunk in base._chunks(ids, base.QUERY_CHUNK):
+    for chunk in base.chunks(ids, base.QUERY_CHUNK):
         existing |= set(
             Discipline.objects.filter(person_id__in=chunk).values_list("person_id", "measure", "start_date")
         )

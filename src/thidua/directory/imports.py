@@ -134,7 +134,7 @@ class Sheet:
     rows: list[tuple[int, dict[str, Any]]]
 
 
-def _reject(detail: str, errors: list[RowError] | None = None) -> ImportRejected:
+def reject(detail: str, errors: list[RowError] | None = None) -> ImportRejected:
     return ImportRejected(detail=detail, errors=errors or [])
 
 
@@ -147,10 +147,10 @@ def _size(n: int) -> str:
     return f"{n} byte"
 
 
-def _read_limited(file: IO[bytes] | bytes) -> bytes:
+def read_limited(file: IO[bytes] | bytes) -> bytes:
     """The file's bytes, refusing it before reading it all when it is too large."""
     limit = settings.THIDUA_IMPORT_MAX_BYTES
-    too_big = _reject(f"Tệp quá lớn: chỉ nhận tệp đến {_size(limit)}.")
+    too_big = reject(f"Tệp quá lớn: chỉ nhận tệp đến {_size(limit)}.")
     if isinstance(file, bytes):
         if len(file) > limit:
             raise too_big
@@ -165,19 +165,19 @@ def _read_limited(file: IO[bytes] | bytes) -> bytes:
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
-    broken = _reject("Tệp không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng.")
+    broken = reject("Tệp không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise broken from exc
     if unzipped > max(len(data), 1024 * 1024) * MAX_UNZIPPED_FACTOR:
-        raise _reject("Tệp Excel giải nén ra quá lớn; hãy kiểm tra lại tệp.")
+        raise reject("Tệp Excel giải nén ra quá lớn; hãy kiểm tra lại tệp.")
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [n for n in book.sheet_names if fold(n) != fold(INSTRUCTIONS_SHEET)]
         if not names:
-            raise _reject("Tệp Excel không có trang dữ liệu.")
+            raise reject("Tệp Excel không có trang dữ liệu.")
         return book.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
     except ImportRejected:
         raise
@@ -189,13 +189,13 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _reject("Tệp CSV phải dùng bảng mã UTF-8.") from exc
+        raise reject("Tệp CSV phải dùng bảng mã UTF-8.") from exc
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
         return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise _reject(f"Tệp CSV bị lỗi định dạng: {exc}.") from exc
+        raise reject(f"Tệp CSV bị lỗi định dạng: {exc}.") from exc
 
 
 def read_rows(data: bytes, name: str) -> list[list[Any]]:
@@ -205,7 +205,7 @@ def read_rows(data: bytes, name: str) -> list[list[Any]]:
         return _csv_rows(data)
     if lower.endswith((".xlsx", ".xlsm")):
         return _xlsx_rows(data)
-    raise _reject("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+    raise reject("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
 
 
 def _is_blank(cell: Any) -> bool:
@@ -222,12 +222,12 @@ def locate(rows: list[list[Any]], kind: str) -> Sheet:
             by_name[fold(name)] = col
     header_index = next((i for i, r in enumerate(rows) if not all(_is_blank(c) for c in r)), None)
     if header_index is None:
-        raise _reject("Tệp không có dữ liệu.")
+        raise reject("Tệp không có dữ liệu.")
     header_row = header_index + 1
     positions: dict[str, int] = {}
     errors: list[RowError] = []
     for pos, cell in enumerate(rows[header_index]):
-        col = by_name.get(fold(_cell_text(cell)[0]))
+        col = by_name.get(fold(cell_text(cell)[0]))
         if col is None:
             continue  # extra columns (notes, "STT" …) are ignored
         if col.key in positions:
@@ -236,9 +236,9 @@ def locate(rows: list[list[Any]], kind: str) -> Sheet:
     missing = [c for c in columns if c.required and c.key not in positions]
     errors += [RowError(header_row, c.label, "Thiếu cột bắt buộc.") for c in missing]
     if missing:
-        raise _reject("Tệp thiếu cột bắt buộc: " + ", ".join(c.label for c in missing) + ".", errors)
+        raise reject("Tệp thiếu cột bắt buộc: " + ", ".join(c.label for c in missing) + ".", errors)
     if errors:
-        raise _reject("Dòng tiêu đề có cột bị lặp lại.", errors)
+        raise reject("Dòng tiêu đề có cột bị lặp lại.", errors)
     data: list[tuple[int, dict[str, Any]]] = []
     for i in range(header_index + 1, len(rows)):
         row = rows[i]
@@ -246,18 +246,18 @@ def locate(rows: list[list[Any]], kind: str) -> Sheet:
             continue
         data.append((i + 1, {k: (row[p] if p < len(row) else "") for k, p in positions.items()}))
     if not data:
-        raise _reject("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        raise reject("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
     return Sheet(header_row=header_row, rows=data)
 
 
 # --- reading cells -------------------------------------------------------------------
 
 
-class _CellError(Exception):
+class CellError(Exception):
     pass
 
 
-def _cell_text(value: Any) -> tuple[str, bool]:
+def cell_text(value: Any) -> tuple[str, bool]:
     """(text, came from a number): ``1.0`` → "1"; a date → "dd/mm/yyyy"."""
     if value is None:
         return "", False
@@ -275,20 +275,20 @@ def _cell_text(value: Any) -> tuple[str, bool]:
     return text, False
 
 
-def _text(value: Any, max_length: int, *, required: bool = False) -> str:
-    raw, _ = _cell_text(value)
+def cell_str(value: Any, max_length: int, *, required: bool = False) -> str:
+    raw, _ = cell_text(value)
     if _CONTROL.search(raw):
-        raise _CellError("Có ký tự điều khiển không được phép.")
+        raise CellError("Có ký tự điều khiển không được phép.")
     try:
         text = clean(raw, max_length=max_length)
     except ValueError as exc:
-        raise _CellError(f"Dài quá {max_length} ký tự.") from exc
+        raise CellError(f"Dài quá {max_length} ký tự.") from exc
     if required and not text:
-        raise _CellError("Không được để trống.")
+        raise CellError("Không được để trống.")
     return text
 
 
-def _date(value: Any) -> dt.date | None:
+def cell_date(value: Any) -> dt.date | None:
     """A date from a date cell, an Excel serial number, or dd/mm/yyyy text."""
     if value is None or value == "":
         return None
@@ -298,9 +298,9 @@ def _date(value: Any) -> dt.date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not 1 <= value < 2958466:
-            raise _CellError(f"Số «{value:g}» không phải là ngày hợp lệ.")
+            raise CellError(f"Số «{value:g}» không phải là ngày hợp lệ.")
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    text = _text(value, 40)
+    text = cell_str(value, 40)
     if not text:
         return None
     if m := _DATE_TEXT.match(text):
@@ -308,31 +308,31 @@ def _date(value: Any) -> dt.date | None:
     elif m := _ISO_DATE.match(text):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
     else:
-        raise _CellError(f"«{text}» không phải ngày dạng dd/mm/yyyy.")
+        raise CellError(f"«{text}» không phải ngày dạng dd/mm/yyyy.")
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise _CellError(f"Ngày «{text}» không tồn tại.") from exc
+        raise CellError(f"Ngày «{text}» không tồn tại.") from exc
 
 
 def _identity(value: Any) -> str | None:
-    text = _text(value, 20)
+    text = cell_str(value, 20)
     if not text:
         return None
-    _, numeric = _cell_text(value)
+    _, numeric = cell_text(value)
     text = text.replace(" ", "")
     if not text.isdigit():
-        raise _CellError("Số định danh chỉ gồm chữ số.")
+        raise CellError("Số định danh chỉ gồm chữ số.")
     if numeric and len(text) in (10, 11):
         # Excel stored the CCCD as a number and dropped its leading zeros; every
         # CCCD starts with a province code 001-096, so 12 digits is what was meant.
         text = text.zfill(12)
     if len(text) not in (9, 12):
-        raise _CellError("Số định danh phải có 12 chữ số (CCCD) hoặc 9 chữ số (CMND).")
+        raise CellError("Số định danh phải có 12 chữ số (CCCD) hoặc 9 chữ số (CMND).")
     return text
 
 
-def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
+def chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -341,7 +341,7 @@ def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
 
 
 @dataclass
-class _Report:
+class Report:
     """Problems found so far; bounded so a file of 100,000 bad rows stays readable."""
 
     errors: list[RowError] = field(default_factory=list)
@@ -358,7 +358,7 @@ class _Report:
         detail = f"Tệp có {self.total} lỗi; chưa nhập dòng nào. Hãy sửa các lỗi dưới đây rồi tải lên lại."
         if self.total > len(self.errors):
             detail += f" (Chỉ liệt kê {len(self.errors)} lỗi đầu tiên.)"
-        raise _reject(detail, sorted(self.errors, key=lambda e: e.row))
+        raise reject(detail, sorted(self.errors, key=lambda e: e.row))
 
 
 Progress = Callable[[int], None]
@@ -372,9 +372,9 @@ def _label(kind: str, key: str) -> str:
     return next(c.label for c in COLUMNS[kind] if c.key == key)
 
 
-def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
+def units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
     found: dict[str, Unit] = {}
-    for chunk in _chunks(sorted(set(codes)), QUERY_CHUNK):
+    for chunk in chunks(sorted(set(codes)), QUERY_CHUNK):
         for unit in Unit.objects.filter(code__in=chunk).only("id", "code", "path", "depth"):
             found[unit.code] = unit
     return found
@@ -393,26 +393,26 @@ def _may_import_into(actor: Any, unit: Unit, cache: dict[int, bool]) -> bool:
 # a few thousand given names and family-and-middle names. A test checks that
 # the stored keys equal those ``person_create`` stores.
 def _name_values(value: Any) -> dict[str, Any]:
-    name = _text(value, NAME_MAX_LENGTH, required=True)  # the sheet's own wording for blanks and lengths
+    name = cell_str(value, NAME_MAX_LENGTH, required=True)  # the sheet's own wording for blanks and lengths
     try:
         return person_name_fields(name)
     except ValueError as exc:
-        raise _CellError(str(exc)) from exc
+        raise CellError(str(exc)) from exc
 
 
 def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress) -> list[dict[str, Any]]:
     """Check every row; return the Person field values to write, or raise
     :class:`ImportRejected` listing every problem."""
-    report = _Report()
+    report = Report()
     label = {c.key: c.label for c in PEOPLE_COLUMNS}
     parsed: list[tuple[int, dict[str, Any], str, bool]] = []
     for number, cells in sheet.rows:
-        code_raw, code_numeric = _cell_text(cells["unit_code"])
+        code_raw, code_numeric = cell_text(cells["unit_code"])
         parsed.append((number, cells, clean(code_raw), code_numeric))
     # A unit code typed as a number loses its leading zeros ("001" → 1): try the padded forms too.
     wanted = {code for _, _, code, _ in parsed}
     wanted |= {code.zfill(n) for _, _, code, num in parsed if num and code.isdigit() for n in range(2, 13)}
-    units = _units_by_code(wanted)
+    units = units_by_code(wanted)
     allowed: dict[int, bool] = {}
 
     idents: dict[str, int] = {}
@@ -424,13 +424,13 @@ def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress)
         ok = True
         try:
             values.update(_name_values(cells["full_name"]))
-        except _CellError as exc:
-            report.add(number, label["full_name"], _message(exc))
+        except CellError as exc:
+            report.add(number, label["full_name"], error_message(exc))
             ok = False
         raw_gender = cells["gender"]
-        gender = _GENDERS_EXACT.get(raw_gender) or _GENDERS.get(fold(_cell_text(raw_gender)[0]))
+        gender = _GENDERS_EXACT.get(raw_gender) or _GENDERS.get(fold(cell_text(raw_gender)[0]))
         if gender is None:
-            text = clean(_cell_text(cells["gender"])[0])[:40]
+            text = clean(cell_text(cells["gender"])[0])[:40]
             report.add(
                 number,
                 label["gender"],
@@ -439,14 +439,14 @@ def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress)
             ok = False
         values["gender"] = gender
         try:
-            birth = _date(cells["birth_date"])
+            birth = cell_date(cells["birth_date"])
             if birth is not None and birth > today:
-                raise _CellError(f"Ngày sinh {birth:%d/%m/%Y} ở tương lai.")
+                raise CellError(f"Ngày sinh {birth:%d/%m/%Y} ở tương lai.")
             if birth is not None and birth < dt.date(1900, 1, 1):
-                raise _CellError(f"Ngày sinh {birth:%d/%m/%Y} trước năm 1900.")
+                raise CellError(f"Ngày sinh {birth:%d/%m/%Y} trước năm 1900.")
             values["birth_date"] = birth
-        except _CellError as exc:
-            report.add(number, label["birth_date"], _message(exc))
+        except CellError as exc:
+            report.add(number, label["birth_date"], error_message(exc))
             ok = False
         unit = units.get(code)
         if unit is None and code_numeric and code.isdigit():
@@ -470,17 +470,17 @@ def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress)
             values["unit_id"] = unit.pk
         try:
             values["position"] = services._person_values(
-                full_name=None, gender=None, position=_text(cells["position"], 255), identity_number=None
+                full_name=None, gender=None, position=cell_str(cells["position"], 255), identity_number=None
             )["position"]
-        except (_CellError, DomainError) as exc:
-            report.add(number, label["position"], _message(exc))
+        except (CellError, DomainError) as exc:
+            report.add(number, label["position"], error_message(exc))
             ok = False
         values["identity_number"] = None
         if "identity_number" in cells:
             try:
                 ident = _identity(cells["identity_number"])
-            except _CellError as exc:
-                report.add(number, label["identity_number"], _message(exc))
+            except CellError as exc:
+                report.add(number, label["identity_number"], error_message(exc))
                 ok = False
             else:
                 if ident and ident in idents:
@@ -509,7 +509,7 @@ def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress)
 
     # Against what is already stored: identity numbers, and the same person in the same unit.
     taken: set[str] = set()
-    for chunk in _chunks(list(idents), QUERY_CHUNK):
+    for chunk in chunks(list(idents), QUERY_CHUNK):
         taken.update(
             Person.objects.filter(identity_number__in=chunk).values_list("identity_number", flat=True)
         )
@@ -517,7 +517,7 @@ def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress)
         report.add(idents[ident], label["identity_number"], "Số định danh cá nhân này đã có trong hệ thống.")
     unit_ids = sorted({v["unit_id"] for _, v in values_list})
     existing: set[tuple[str, dt.date | None, int]] = set()
-    for chunk in _chunks(unit_ids, QUERY_CHUNK):
+    for chunk in chunks(unit_ids, QUERY_CHUNK):
         for name, birth, unit_id in Person.objects.filter(unit_id__in=chunk).values_list(
             "full_name", "birth_date", "unit_id"
         ):
@@ -532,7 +532,7 @@ def validate_people(actor: Any, sheet: Sheet, progress: Progress = _no_progress)
     return [v for _, v in values_list]
 
 
-def _message(exc: Exception) -> str:
+def error_message(exc: Exception) -> str:
     text = exc.message if isinstance(exc, DomainError) else str(exc)
     return text if text.endswith(".") else text + "."
 
@@ -540,11 +540,11 @@ def _message(exc: Exception) -> str:
 def validate_units(actor: Any, sheet: Sheet, progress: Progress = _no_progress) -> list[dict[str, Any]]:
     """Check every row of a units file; parents may be existing units or units
     declared on an earlier row. Returns the arguments for ``unit_create``."""
-    report = _Report()
+    report = Report()
     label = {c.key: c.label for c in UNIT_COLUMNS}
-    codes = [clean(_cell_text(c["code"])[0]) for _, c in sheet.rows]
-    parents = [clean(_cell_text(c.get("parent_code", ""))[0]) for _, c in sheet.rows]
-    existing = _units_by_code([c for c in codes + parents if c and len(c) <= 40])
+    codes = [clean(cell_text(c["code"])[0]) for _, c in sheet.rows]
+    parents = [clean(cell_text(c.get("parent_code", ""))[0]) for _, c in sheet.rows]
+    existing = units_by_code([c for c in codes + parents if c and len(c) <= 40])
     whole_tree = actor is None or unit_scope(actor, Perm.IMPORT) is None
     declared: dict[str, int] = {}
     planned: list[dict[str, Any]] = []
@@ -552,31 +552,31 @@ def validate_units(actor: Any, sheet: Sheet, progress: Progress = _no_progress) 
         row: dict[str, Any] = {"row": number}
         ok = True
         try:
-            code = _text(cells["code"], 40, required=True)
+            code = cell_str(cells["code"], 40, required=True)
             if code in existing:
-                raise _CellError(f"Mã đơn vị «{code}» đã có trong hệ thống.")
+                raise CellError(f"Mã đơn vị «{code}» đã có trong hệ thống.")
             if code in declared:
-                raise _CellError(f"Mã đơn vị «{code}» trùng với dòng {declared[code]}.")
+                raise CellError(f"Mã đơn vị «{code}» trùng với dòng {declared[code]}.")
             declared[code] = number
             row["code"] = code
-        except _CellError as exc:
-            report.add(number, label["code"], _message(exc))
+        except CellError as exc:
+            report.add(number, label["code"], error_message(exc))
             ok = False
         try:
-            row["name"] = _text(cells["name"], 255, required=True)
-        except _CellError as exc:
-            report.add(number, label["name"], _message(exc))
+            row["name"] = cell_str(cells["name"], 255, required=True)
+        except CellError as exc:
+            report.add(number, label["name"], error_message(exc))
             ok = False
-        kind_text = clean(_cell_text(cells["kind"])[0])
+        kind_text = clean(cell_text(cells["kind"])[0])
         row["kind"] = _UNIT_KINDS.get(fold(kind_text))
         if row["kind"] is None:
             message = f"Loại «{kind_text[:60]}» không hợp lệ." if kind_text else "Không được để trống."
             report.add(number, label["kind"], message)
             ok = False
         try:
-            parent_code = _text(cells.get("parent_code", ""), 40)
-        except _CellError as exc:
-            report.add(number, label["parent_code"], _message(exc))
+            parent_code = cell_str(cells.get("parent_code", ""), 40)
+        except CellError as exc:
+            report.add(number, label["parent_code"], error_message(exc))
             ok, parent_code = False, ""
         row["parent_code"] = parent_code or None
         if parent_code:
@@ -610,9 +610,9 @@ def validate_units(actor: Any, sheet: Sheet, progress: Progress = _no_progress) 
             ok = False
         for key in ("valid_from", "valid_to"):
             try:
-                row[key] = _date(cells.get(key, ""))
-            except _CellError as exc:
-                report.add(number, label[key], _message(exc))
+                row[key] = cell_date(cells.get(key, ""))
+            except CellError as exc:
+                report.add(number, label[key], error_message(exc))
                 ok = False
         if ok and row["valid_from"] and row["valid_to"] and row["valid_to"] < row["valid_from"]:
             report.add(number, label["valid_to"], "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
@@ -663,7 +663,7 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, returning:
     size = max(1, min(WRITE_BATCH, limit // len(fields)))
     ids: list[int] = []
     with connection.cursor() as cursor:
-        for batch in _chunks(rows, size):
+        for batch in chunks(rows, size):
             params: list[Any] = []
             for row in batch:
                 for name, default, adapt in zip(names, defaults, adapters, strict=True):
@@ -737,7 +737,7 @@ def _write_people(actor: Any, job: ImportJob, rows: list[dict[str, Any]]) -> int
                 },
             )
     except IntegrityError as exc:
-        raise _reject(
+        raise reject(
             "Dữ liệu trong hệ thống vừa thay đổi trong lúc nhập (trùng số định danh); chưa nhập dòng nào, hãy thử lại."
         ) from exc
     return len(ids)
@@ -747,7 +747,7 @@ def _write_units(actor: Any, job: ImportJob, rows: list[dict[str, Any]]) -> int:
     """Units files are small and each unit needs its tree path: one ``unit_create`` per row."""
     made: dict[str, Unit] = {}
     with transaction.atomic():
-        parents = _units_by_code([r["parent_code"] for r in rows if r["parent_code"]])
+        parents = units_by_code([r["parent_code"] for r in rows if r["parent_code"]])
         for row in rows:
             parent = made.get(row["parent_code"]) or parents.get(row["parent_code"])
             try:
@@ -761,7 +761,7 @@ def _write_units(actor: Any, job: ImportJob, rows: list[dict[str, Any]]) -> int:
                     valid_to=row["valid_to"],
                 )
             except DomainError as exc:
-                raise _reject(
+                raise reject(
                     "Chưa nhập dòng nào.", [RowError(row["row"], _label(Kind.UNITS, "code"), exc.message)]
                 ) from exc
             made[unit.code] = unit
@@ -807,7 +807,7 @@ def import_file(
         raise DomainError(f"Loại dữ liệu nhập «{kind}» không hợp lệ.")
     check_may_import(actor)
     name = clean(name)[:255] or "tep-nhap"
-    data = _read_limited(file)
+    data = read_limited(file)
     sheet = locate(read_rows(data, name), kind)
     total = len(sheet.rows)
     if background is None:
