@@ -8,6 +8,7 @@ whose owner unit lies in the units their roles cover for ``awards.view``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,17 +61,26 @@ class RuleBook:
         rule_set = self.rule_set_on(on)
         if rule_set is None:
             return None
-        candidates = [
-            r
-            for r in self.rules.get(award_type.pk, [])
-            if r.rule_set_id == rule_set.pk and _covers(r.valid_from, r.valid_to, on)
-        ]
-        if issuer is not None:
-            own = [r for r in candidates if r.issuer_id == issuer.pk]
-            if own:
-                return own[-1]
-        general = [r for r in candidates if r.issuer_id is None]
-        return general[-1] if general else None
+        return select_rule(self.rules.get(award_type.pk, []), rule_set.pk, on, issuer.pk if issuer else None)
+
+
+def select_rule(
+    rules: Iterable[AwardRule], rule_set_id: int, on: dt.date, issuer_id: int | None
+) -> AwardRule | None:
+    """Among one award type's ``rules``, the one of ``rule_set_id`` whose own dates
+    cover ``on``: the issuing body's own rule first, then the general one; the
+    latest version when several cover the day. The one definition of "which
+    rule applies", shared by the registry (:class:`RuleBook`) and the engine."""
+    best: AwardRule | None = None
+    for rule in rules:
+        if rule.rule_set_id != rule_set_id or not _covers(rule.valid_from, rule.valid_to, on):
+            continue
+        if rule.issuer_id is not None and rule.issuer_id != issuer_id:
+            continue
+        rank = (rule.issuer_id is not None, rule.valid_from or dt.date.min, rule.pk)
+        if best is None or rank >= (best.issuer_id is not None, best.valid_from or dt.date.min, best.pk):
+            best = rule
+    return best
 
 
 def rule_for(award_type: AwardType, as_of: dt.date, issuer: Unit | None = None) -> AwardRule | None:

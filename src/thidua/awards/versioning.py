@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from thidua.accounts.scoping import has_perm
+from thidua.awards import selectors
 from thidua.awards.enums import AuthorityLevel, Category, Confidence, RecipientKind
 from thidua.awards.models import AwardRule, AwardType, RuleSet
 from thidua.core import audit
@@ -92,18 +93,7 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
 
 def rule_in_force(award_type: AwardType, on: dt.date) -> AwardRule | None:
     """The general (not issuer-specific) rule of ``award_type`` in force on ``on``."""
-    candidates = (
-        AwardRule.objects.select_related("rule_set")
-        .filter(award_type=award_type, issuer__isnull=True)
-        .order_by("-rule_set__valid_from", "-valid_from", "-id")
-    )
-    for rule in candidates:
-        rs = rule.rule_set
-        start = rule.valid_from or rs.valid_from
-        end = rule.valid_to or rs.valid_to
-        if (start is None or start <= on) and (end is None or on <= end):
-            return rule
-    return None
+    return selectors.rule_for(award_type, on)
 
 
 @transaction.atomic

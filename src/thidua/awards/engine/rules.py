@@ -14,6 +14,7 @@ from thidua.awards.engine.messages import _KIND_PHRASE, _REVIEW
 from thidua.awards.engine.types import Candidate
 from thidua.awards.enums import RecipientKind
 from thidua.awards.models import AwardRule, AwardType, RuleSet
+from thidua.awards.selectors import select_rule
 
 
 @dataclass
@@ -58,23 +59,8 @@ class RuleBook:
         chosen = self.rule_set_for(day)
         if chosen is None:
             return None
-        rs_pk, rs = chosen
-        best: AwardRule | None = None
-        for rule in self.rules.get(code, []):
-            if rule.rule_set_id != rs_pk:
-                continue
-            start = rule.valid_from or rs.valid_from
-            end = rule.valid_to or rs.valid_to
-            if (start and day < start) or (end and day > end):
-                continue
-            if rule.issuer_id is not None and rule.issuer_id != issuer_id:
-                continue
-            if best is None or (rule.issuer_id is not None, rule.valid_from or dt.date.min) >= (
-                best.issuer_id is not None,
-                best.valid_from or dt.date.min,
-            ):
-                best = rule
-        return best
+        rs_pk, _rs = chosen
+        return select_rule(self.rules.get(code, []), rs_pk, day, issuer_id)
 
     def kinds_of(self, code: str, rule_set_pk: int) -> set[str] | None:
         """The recipient kinds ``code`` is given to in that rule set (None: not in it)."""
