@@ -13,26 +13,18 @@ from typing import Any
 
 from django.db import transaction
 
+from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import has_perm
 from thidua.awards import selectors
 from thidua.awards.enums import AuthorityLevel, Category, Confidence, RecipientKind
 from thidua.awards.models import AwardRule, AwardType, RuleSet
+from thidua.awards.ruledata import RULE_FIELDS
 from thidua.core import audit
 from thidua.core.errors import DomainError, PermissionDenied
 from thidua.core.text import clean
 
-MANAGE_RULES = "awards.manage_rules"
-EDITABLE = (
-    "recipient_kinds",
-    "authority_levels",
-    "prize",
-    "quota",
-    "vote",
-    "criteria",
-    "citation",
-    "confidence",
-    "note",
-)
+MANAGE_RULES = Perm.MANAGE_RULES
+EDITABLE = RULE_FIELDS  # an administrator may change every field the shipped data sets
 
 
 def _guard(actor: Any) -> None:

@@ -48,6 +48,7 @@ from thidua.awards.templatetags.awards_ui import (
     vote_text,
 )
 from thidua.core.errors import DomainError, ImportRejected
+from thidua.core.htmx import is_htmx
 from thidua.core.text import clean, fold
 from thidua.directory.models import Person, Unit
 
@@ -57,12 +58,6 @@ MANAGE_RULES = Perm.MANAGE_RULES
 RECORDS_PER_PAGE = 50
 MAX_CHECK_LINES = 2000
 SUGGESTIONS = 20
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _attachment(content: bytes, name: str, content_type: str = exports.XLSX_TYPE) -> HttpResponse:
@@ -294,7 +289,7 @@ def registry(request: HttpRequest) -> HttpResponse:
         "can_add": has_perm(user, EDIT),
         "can_import": has_perm(user, EDIT),
     }
-    template = "awards/_registry_results.html" if _is_htmx(request) else "awards/registry.html"
+    template = "awards/_registry_results.html" if is_htmx(request) else "awards/registry.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -29,6 +29,7 @@ from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm, people_for, units_for
 from thidua.core import audit
 from thidua.core.errors import DomainError
+from thidua.core.htmx import is_htmx
 from thidua.core.models import AuditEntry
 from thidua.directory import selectors, services
 from thidua.directory.enums import Gender, GroupKind, UnitKind
@@ -52,16 +53,9 @@ GROUPS_PER_PAGE = 50
 # --- helpers -------------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    """A fragment request from htmx — but not a history restore, which needs the whole page."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
 def _render(request: HttpRequest, full: str, partial: str, context: dict[str, Any]) -> HttpResponse:
     """The fragment for htmx, the page otherwise; ``Vary`` keeps caches from mixing them."""
-    response = render(request, partial if _is_htmx(request) else full, context)
+    response = render(request, partial if is_htmx(request) else full, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from thidua.accounts.enums import Perm, Role
 from thidua.accounts.scoping import has_perm, roles_of, units_for
 from thidua.core.errors import DomainError, ImportRejected
+from thidua.core.htmx import is_htmx
 from thidua.core.models import ImportJob
 from thidua.directory import exports, imports
 
@@ -83,7 +84,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     if item.created_by_id != request.user.pk and Role.ADMIN not in roles_of(request.user):
         raise Http404()
     context = {"job": item}
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "directory/imports/_progress.html", context)
     return render(request, "directory/imports/job.html", context)
 
