@@ -630,3 +630,57 @@ def prize_xlsx(records: list[AwardRecord], *, title: str) -> bytes:
     sheet.write_formula(row, 8, "=" + ("+".join(subtotal_cells) or "0"), money_bold, grand)
     book.close()
     return out.getvalue()
+
+
+# --- caps and quotas ----------------------------------------------------------------------
+
+
+def _unit_in_scope(user: User, unit_id: int) -> Unit:
+    """A unit whose figures are asked for: outside the user's scope it is "not found"."""
+    unit = _unit(unit_id)
+    if not units_for(user, Perm.VIEW_AWARDS).filter(pk=unit.pk).exists():
+        raise NotFound("Không tìm thấy đơn vị.")
+    return unit
+
+
+@router.get(
+    "/ratings/cap",
+    response={200: dict[str, Any], **_ERRORS},
+    summary="Tỷ lệ hoàn thành xuất sắc so với mức trần",
+)
+def rating_cap(request: HttpRequest, unit: int, year: int, regime: str = "public_employee") -> dict[str, Any]:
+    """Số người được xếp loại HTXSNV của đơn vị năm ``year`` so với mức trần của chế độ ``regime``
+    (làm tròn xuống: «không vượt quá»); ``cap: null`` khi chưa có quy định trần cho chế độ và năm đó."""
+    target = _unit_in_scope(_user(request), unit)
+    check = services.rating_cap_check(target, year, regime)
+    if check is None:
+        return {"unit": target.pk, "year": year, "regime": regime, "cap": None}
+    return {
+        "unit": target.pk,
+        "year": year,
+        "regime": check.regime,
+        "rated": check.rated,
+        "excellent": check.excellent,
+        "max_share": str(check.max_share),
+        "cap": check.cap,
+        "exceeded": check.exceeded,
+        "unit_grade": check.unit_grade,
+        "citation": check.citation,
+        "confidence": check.confidence,
+        "message": check.message,
+    }
+
+
+@router.get("/quotas/check", response={200: dict[str, Any], **_ERRORS}, summary="Kiểm tra tỷ lệ khen thưởng")
+def quota(
+    request: HttpRequest, unit: int, year: int, award_type: str, extra: int = 0, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """Số đã khen của ``award_type`` trong đơn vị (kể cả trực thuộc) năm ``year`` cộng ``extra`` đề nghị
+    mới, so với tỷ lệ trong quy định (ví dụ CSTĐ cơ sở ≤ 15 % số LĐTT); ``quota: null`` khi không có tỷ lệ."""
+    target = _unit_in_scope(_user(request), unit)
+    if not AwardType.objects.filter(code=award_type).exists():
+        raise DomainError(f"Loại khen thưởng «{award_type[:30]}» không tồn tại.", code="unknown_award")
+    if not 0 <= extra <= 100_000:
+        raise DomainError("extra phải từ 0 đến 100.000.")
+    result = engine.quota_check(unit_id=target.pk, year=year, award=award_type, extra=extra, as_of=as_of)
+    return {"unit": target.pk, "year": year, "award_type": award_type, "quota": result}
