@@ -32,8 +32,8 @@ demo: install
 
 # Real-browser tests need Chromium from Debian (Playwright cannot download browsers here).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2 >/dev/null); \
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 >/dev/null); \
 	  else echo "Thiếu chromium: sudo apt-get install chromium"; fi; }
 
 test: install browser

@@ -263,6 +263,14 @@ def _register_routers() -> None:
     api.add_router("/", directory_router)
     api.add_router("/", "thidua.directory.api_imports.router")  # imports/exports (literal paths)
     api.add_router("/", "thidua.awards.api.router")
+    api.add_router("/", "thidua.movements.api.router")
+    api.add_router("/", "thidua.nominations.api.router")
+    api.add_router("/", "thidua.council.api.router")
+    api.add_router("/", "thidua.decisions.api.router")
+    # Officers' contest API; the participants' endpoints are a separate router
+    # (no account) that the contests app mounts under /api/v1/public/contests/.
+    api.add_router("/", "thidua.contests.api.router")
+    api.add_router("/public/contests", "thidua.contests.api_public.router")
 
 
 _register_routers()

@@ -9,4 +9,9 @@ urlpatterns = [
     path("", include("thidua.directory.urls")),
     path("", include("thidua.directory.urls_imports")),
     path("", include("thidua.awards.urls")),
+    path("", include("thidua.movements.urls")),
+    path("", include("thidua.nominations.urls")),
+    path("", include("thidua.council.urls")),
+    path("", include("thidua.decisions.urls")),
+    path("", include("thidua.contests.urls")),
 ]

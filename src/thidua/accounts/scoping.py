@@ -99,3 +99,19 @@ def can_on_unit(user: User, perm: str, unit: Unit | None) -> bool:
         if a.unit_id == unit.pk or (a.include_subunits and unit.path.startswith(a.unit.path)):
             return True
     return False
+
+
+def users_with_perm_on(perm: str, unit: Unit) -> QuerySet[User]:
+    """Active users whose role grants ``perm`` on ``unit`` — through an assignment
+    on the unit itself or on an ancestor that includes sub-units. Who to notify
+    ("the standing body of the deciding unit"); administrators are not included."""
+    ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms and role != Role.ADMIN]
+    direct = Q(roles__unit_id=unit.pk)
+    inherited = Q(roles__unit_id__in=ancestors, roles__include_subunits=True)
+    return (
+        # One filter() call: the role and the unit must hold on the same assignment.
+        User.objects.filter(Q(roles__role__in=roles) & (direct | inherited), is_active=True)
+        .distinct()
+        .order_by("username")
+    )

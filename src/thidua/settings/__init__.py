@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "thidua.directory",
     "thidua.accounts",
     "thidua.awards",
+    "thidua.movements",
+    "thidua.nominations",
+    "thidua.council",
+    "thidua.decisions",
+    "thidua.contests",
 ]
 
 MIDDLEWARE = [
@@ -163,7 +168,38 @@ TASKS = {
 }
 
 # Demo data of later apps, run by `thidua demo` after the directory demo.
-THIDUA_DEMO_EXTENSIONS = ["thidua.awards.demo.load_awards_demo"]
+THIDUA_DEMO_EXTENSIONS = [
+    "thidua.awards.demo.load_awards_demo",
+    "thidua.movements.demo.load_movements_demo",
+    "thidua.nominations.demo.load_nominations_demo",
+    "thidua.contests.demo.load_contests_demo",
+]
+
+# Attachments of dossiers (báo cáo thành tích, biên bản, minh chứng).
+THIDUA_ATTACHMENT_MAX_BYTES = int(os.environ.get("THIDUA_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# Public base URL printed in certificates' QR codes (…/xac-minh/<code>).
+THIDUA_PUBLIC_URL = os.environ.get("THIDUA_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
+# E-mail notices: printed on the console unless an SMTP host is set (Django 6.1 MAILERS).
+_SMTP_HOST = os.environ.get("THIDUA_SMTP_HOST", "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _SMTP_HOST,
+                "port": int(os.environ.get("THIDUA_SMTP_PORT", "587")),
+                "username": os.environ.get("THIDUA_SMTP_USER", ""),
+                "password": os.environ.get("THIDUA_SMTP_PASSWORD", ""),
+                "use_tls": os.environ.get("THIDUA_SMTP_TLS", "1") == "1",
+            },
+        }
+        if _SMTP_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("THIDUA_MAIL_FROM", "thidua@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

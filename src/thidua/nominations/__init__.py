@@ -1,0 +1,1 @@
+"""Hồ sơ đề nghị khen thưởng."""
