@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import has_perm, people_for, units_for
+from thidua.core import queues
 
 # The modules of the system, in the order of the work: the home page shows
 # what exists and what is coming, so users are not left guessing.
@@ -39,8 +40,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit_count": units_for(user, Perm.VIEW_DIRECTORY).count(),
         "people_count": people_for(user, Perm.VIEW_DIRECTORY).count(),
         "can_add_person": has_perm(user, Perm.EDIT_PERSON),
+        "sections": [s for s in queues.collect(user) if s.count],
     }
     return render(request, "core/home.html", context)
+
+
+@login_required
+def work_queue(request: HttpRequest) -> HttpResponse:
+    """Việc cần làm: every section that applies to the user's roles, empty ones
+    included with the reason they are empty (users must not wonder why)."""
+    return render(request, "core/queue.html", {"sections": queues.collect(request.user)})
 
 
 class LoginForm(AuthenticationForm):

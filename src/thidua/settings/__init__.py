@@ -175,6 +175,9 @@ THIDUA_DEMO_EXTENSIONS = [
     "thidua.contests.demo.load_contests_demo",
 ]
 
+# Work queues ("Việc cần làm"): one provider per module, fn(user) -> [QueueSection].
+THIDUA_QUEUE_PROVIDERS: list[str] = []
+
 # Attachments of dossiers (báo cáo thành tích, biên bản, minh chứng).
 THIDUA_ATTACHMENT_MAX_BYTES = int(os.environ.get("THIDUA_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
