@@ -94,6 +94,17 @@ def rule(
     }
 
 
+def for_kinds(kinds: list[str], node: dict) -> dict:
+    """A branch of a criteria tree for some recipient kinds only (docs/eligibility.md, ``kinds``):
+    the law gives individuals, collectives and households different criteria for one form."""
+    return {**node, "kinds": kinds}
+
+
+def unread(citation: str, question: str) -> dict:
+    """A criterion whose text was not read: a human checks it, and it is shown as unconfirmed."""
+    return leaf("manual", citation, question=question, confidence="unconfirmed")
+
+
 def gk_review(citation: str) -> dict:
     """Giấy khen criteria are delegated to each ministry and province: a human checks them."""
     return leaf(
@@ -255,10 +266,28 @@ def l2013() -> dict:
                 "NĐ 91/2017 Điều 38(1)(c)",
                 prize_=prize({"*": "3.5"}, {"*": "7.0"}, {"*": "3.5"}),
                 confidence="secondhand",
+                note="Tiêu chuẩn cá nhân: NĐ 91/2017 Điều 38(1)(c). Tiêu chuẩn tập thể, hộ gia đình chưa đối chiếu.",
                 criteria=all_(
-                    leaf("holds_before", "NĐ 91/2017 Điều 38(1)(c)", award="BK_TINH"),
-                    leaf("rating_years", "NĐ 91/2017 Điều 38(1)(c)", min="HTXSNV", count=5),
-                    leaf("initiative", "NĐ 91/2017 Điều 38(1)(c)", min_scope="base", count=5, years=5),
+                    for_kinds(
+                        [IND],
+                        all_(
+                            leaf("holds_before", "NĐ 91/2017 Điều 38(1)(c)", award="BK_TINH"),
+                            leaf("rating_years", "NĐ 91/2017 Điều 38(1)(c)", min="HTXSNV", count=5),
+                            leaf(
+                                "initiative", "NĐ 91/2017 Điều 38(1)(c)", min_scope="base", count=5, years=5
+                            ),
+                        ),
+                    ),
+                    for_kinds(
+                        [COLL, HH],
+                        all_(
+                            unread(
+                                "NĐ 91/2017 Điều 38 (chưa đối chiếu)",
+                                "Tiêu chuẩn Bằng khen Thủ tướng cho tập thể, hộ gia đình theo NĐ 91/2017 "
+                                "chưa được đối chiếu",
+                            )
+                        ),
+                    ),
                 ),
             ),
             rule(
@@ -351,11 +380,13 @@ def l2022(
         "NĐ 152/2025 Điều 4" if d152 else f"{L22} Điều 5; NĐ 98/2023",
         **({} if d152 else {"confidence": "secondhand"}),
     )
-    prize_art = "NĐ 152/2025 (bảng mức thưởng)" if d152 else "NĐ 98/2023 Điều 54"
+    prize_art = "NĐ 152/2025 Điều 50" if d152 else "NĐ 98/2023 Điều 54"
     hc_prize_art = "NĐ 152/2025 Điều 51" if d152 else "NĐ 98/2023"
     vote_cite = "NĐ 98/2023 Điều 30(7)" + (" (NĐ 152/2025 chưa tìm thấy quy định tương ứng)" if d152 else "")
+    # NĐ 152/2025 Điều 54: Giấy khen các cấp 0,3 (cá nhân) / 0,6 (tập thể); hộ gia đình 1,5 lần mức
+    # của cá nhân (thư viện pháp luật, 2h) — 0,45.
     gk_prize = (
-        prize({"*": "0.3"}, {"*": "0.6"}, {"*": "0.3"})
+        prize({"*": "0.3"}, {"*": "0.6"}, {"*": "0.45"})
         if d152
         else prize(
             {"*": "0.3", "commune": "0.15"}, {"*": "0.6", "commune": "0.3"}, {"*": "0.3", "commune": "0.15"}
@@ -404,7 +435,7 @@ def l2022(
             "CSTD_TQ",
             [IND],
             ["government"],
-            f"{L22} Điều 21",
+            f"{L22} Điều 21; thẩm quyền: Điều 78(2)",
             prize_=prize({"*": "4.5"}),
             vote_=vote("0.9", vote_cite, unconf),
             note="Cửa sổ 6 năm cho sáng kiến phạm vi toàn quốc là suy ra từ hai nhiệm kỳ CSTĐ cấp tỉnh "
@@ -433,9 +464,15 @@ def l2022(
             "TTLDTT",
             [COLL],
             local,
-            f"{L22} Điều 28 (chưa đối chiếu nguyên văn); tiền thưởng: {prize_art}",
+            f"{L22} Điều 28 (chưa đối chiếu nguyên văn); thẩm quyền: Điều 80(1), (2), (4)"
+            + ("; NĐ 129/2025 Điều 59" if d152 else "")
+            + f"; tiền thưởng: {prize_art}",
             prize_=prize(coll={"*": "0.8"}),
             confidence="unconfirmed",
+            note="Điều 28 chưa đọc được nguyên văn: tỷ lệ «trên 50 %» và điều kiện kỷ luật lấy theo Luật 2013, "
+            "chờ đối chiếu. Điều 28 có khoản 3 giao bộ, tỉnh quy định chi tiết (2h): tỷ lệ riêng của địa phương "
+            "(ví dụ Bắc Ninh QĐ 86/2025: ít nhất 70 % và không có ai bị cảnh cáo trở lên) là quy định riêng "
+            "của cơ quan ban hành.",
             criteria=all_(
                 leaf("rating", f"{L22} Điều 28", min="HTTNV"),
                 leaf(
@@ -453,19 +490,28 @@ def l2022(
             "CTD_TINH",
             [COLL],
             ["province"],
-            f"{L22} Điều 26",
+            f"{L22} Điều 26(1); tiền thưởng: {prize_art}",
             prize_=prize(coll={"*": "8.0"}),
             vote_=vote("0.8", vote_cite, unconf),
-            confidence="unconfirmed",
+            confidence="secondhand",
+            note="Điều 26(1) (2h, qua TT 15/2025/TT-BXD và QĐ 86/2025/QĐ-UBND Bắc Ninh): tặng hằng năm cho tập thể "
+            "dẫn đầu phong trào thi đua của Khối, Cụm thi đua do bộ, tỉnh tổ chức, hoàn thành vượt các chỉ tiêu "
+            "thi đua và nhiệm vụ được giao, tiêu biểu xuất sắc, nội bộ đoàn kết. Khoản 3 giao bộ, tỉnh quy định "
+            "chi tiết.",
             criteria=all_(
-                leaf("manual", f"{L22} Điều 26", question="Là tập thể dẫn đầu Khối, Cụm thi đua của bộ, tỉnh")
+                leaf(
+                    "manual",
+                    f"{L22} Điều 26(1)",
+                    question="Là tập thể dẫn đầu Khối, Cụm thi đua của bộ, tỉnh",
+                    confidence="secondhand",
+                )
             ),
         ),
         rule(
             "CTD_CP",
             [COLL],
             ["government"],
-            f"{L22} Điều 25",
+            f"{L22} Điều 25; thẩm quyền: Điều 78(1)",
             prize_=prize(coll={"*": "12.0"}),
             vote_=vote("0.8", vote_cite, unconf),
             criteria=all_(
@@ -481,39 +527,104 @@ def l2022(
             [IND, COLL, HH],
             ["province"],
             f"{L22} Điều 74(1)(d); tiền thưởng: "
-            + ("NĐ 152/2025 Điều 54(1)" if d152 else "NĐ 98/2023 (chưa đối chiếu)"),
-            prize_=prize({"*": "1.5"}, {"*": "3.0"}, {"*": "1.5"})
+            + ("NĐ 152/2025 Điều 54" if d152 else "NĐ 98/2023 (chưa đối chiếu)"),
+            prize_=prize({"*": "1.5"}, {"*": "3.0"}, {"*": "2.25"})
             if d152
             else prize({"*": "1.0"}, {"*": "2.0"}, {"*": "1.0"}),
             confidence="text" if d152 else "unconfirmed",
             note="Tiêu chuẩn cá nhân Điều 74(1)(d) đã đối chiếu (trả lời của Bộ Nội vụ); các đường (a)–(c) "
             "(thành tích trong phong trào, đột xuất, đóng góp lớn) xét riêng. Theo Bộ Nội vụ (CV 5007/BNV-TĐKT), "
-            "sáng kiến đã dùng để xét CSTĐ cơ sở không được tính lại. Tiêu chuẩn tập thể (Điều 74(2)) và hệ số "
-            "tập thể chưa đối chiếu.",
+            "sáng kiến đã dùng để xét CSTĐ cơ sở không được tính lại. Tập thể (2h, qua TT 25/2025/TT-BKHCN "
+            "Điều 7(3) và QĐ 86/2025/QĐ-UBND Bắc Ninh Điều 3(3)(c), cùng một lời văn): 02 năm liên tục hoàn thành "
+            "xuất sắc nhiệm vụ hoặc đạt Tập thể lao động xuất sắc; các đường khác xét riêng; số khoản của Điều 74 "
+            "chưa đối chiếu (có thể là khoản 3, không phải khoản 2)."
+            + (
+                " Tiền thưởng hộ gia đình: 1,5 lần mức của cá nhân (NĐ 152/2025 Điều 54, 2h)."
+                if d152
+                else " Hệ số tập thể, hộ gia đình theo NĐ 98/2023 chưa đối chiếu."
+            ),
             criteria=all_(
-                any_(
-                    leaf("holds_chain", f"{L22} Điều 74(1)(d)", award="CSTD_CS", count=2),
+                for_kinds(
+                    [IND],
                     all_(
-                        leaf("rating_years", f"{L22} Điều 74(1)(d)", min="HTXSNV", count=2),
-                        leaf("initiative", f"{L22} Điều 74(1)(d)", min_scope="base", count=2, years=2),
+                        any_(
+                            leaf("holds_chain", f"{L22} Điều 74(1)(d)", award="CSTD_CS", count=2),
+                            all_(
+                                leaf("rating_years", f"{L22} Điều 74(1)(d)", min="HTXSNV", count=2),
+                                leaf(
+                                    "initiative", f"{L22} Điều 74(1)(d)", min_scope="base", count=2, years=2
+                                ),
+                            ),
+                        ),
+                        no_disc,
                     ),
                 ),
-                no_disc,
+                for_kinds(
+                    [COLL],
+                    all_(
+                        any_(
+                            leaf(
+                                "rating_years",
+                                f"{L22} Điều 74 (tập thể)",
+                                min="HTXSNV",
+                                count=2,
+                                confidence="secondhand",
+                            ),
+                            leaf(
+                                "holds_chain",
+                                f"{L22} Điều 74 (tập thể)",
+                                award="TTLDXS",
+                                count=2,
+                                confidence="secondhand",
+                            ),
+                        )
+                    ),
+                ),
+                for_kinds(
+                    [HH],
+                    all_(
+                        leaf(
+                            "manual",
+                            f"{L22} Điều 74 (hộ gia đình)",
+                            question="Hộ gia đình gương mẫu chấp hành chủ trương, chính sách, pháp luật, có nhiều "
+                            "đóng góp về công sức, đất đai, tài sản cho địa phương, xã hội",
+                            confidence="secondhand",
+                        )
+                    ),
+                ),
             ),
         ),
         rule(
             "BK_TTG",
             [IND, COLL, HH],
             ["government"],
-            f"{L22} Điều 73(1)(b)" + ("; tiền thưởng: NĐ 152/2025 Điều 54(1)" if d152 else ""),
-            prize_=prize({"*": "3.5"}, {"*": "7.0"}, {"*": "3.5"}),
+            f"{L22} Điều 73(1)(b); thẩm quyền: Điều 78(2)"
+            + ("; tiền thưởng: NĐ 152/2025 Điều 54" if d152 else ""),
+            prize_=prize({"*": "3.5"}, {"*": "7.0"}, {"*": "5.25"} if d152 else {"*": "3.5"}),
             note="5 năm liên tục tính đến thời điểm đề nghị (trả lời của Bộ Nội vụ). "
-            "Tiêu chuẩn tập thể (Điều 73(2)) chưa đối chiếu.",
+            "Tiêu chuẩn tập thể, hộ gia đình (các khoản sau của Điều 73) chưa đối chiếu: cần cán bộ xem xét."
+            + (
+                " Tiền thưởng hộ gia đình: 1,5 lần mức của cá nhân (NĐ 152/2025 Điều 54, 2h)." if d152 else ""
+            ),
             criteria=all_(
-                leaf("holds_before", f"{L22} Điều 73(1)(b)", award="BK_TINH"),
-                leaf("rating_years", f"{L22} Điều 73(1)(b)", min="HTTNV", count=5),
-                leaf("holds_within", f"{L22} Điều 73(1)(b)", award="CSTD_CS", count=3, years=5),
-                no_disc,
+                for_kinds(
+                    [IND],
+                    all_(
+                        leaf("holds_before", f"{L22} Điều 73(1)(b)", award="BK_TINH"),
+                        leaf("rating_years", f"{L22} Điều 73(1)(b)", min="HTTNV", count=5),
+                        leaf("holds_within", f"{L22} Điều 73(1)(b)", award="CSTD_CS", count=3, years=5),
+                        no_disc,
+                    ),
+                ),
+                for_kinds(
+                    [COLL, HH],
+                    all_(
+                        unread(
+                            f"{L22} Điều 73 (chưa đối chiếu)",
+                            "Tiêu chuẩn Bằng khen Thủ tướng cho tập thể, hộ gia đình (Điều 73) chưa được đối chiếu",
+                        )
+                    ),
+                ),
             ),
         ),
         rule(
@@ -523,13 +634,28 @@ def l2022(
             f"{L22} Điều 44(1)(e); tiền thưởng: {hc_prize_art}",
             prize_=prize({"*": "4.5"}, {"*": "9.0"}),
             note="5 năm liên tục tính đến thời điểm đề nghị (trả lời của Bộ Nội vụ). "
-            "Tập thể: tiền thưởng gấp 2 cá nhân; tiêu chuẩn tập thể (Điều 44(2)) chưa đối chiếu.",
+            "Tập thể: tiền thưởng gấp 2 cá nhân. Điều 44(2) là tiêu chuẩn cho công nhân, nông dân (không phải "
+            "tập thể); khoản về tập thể chưa đối chiếu: cần cán bộ xem xét.",
             criteria=all_(
-                leaf("holds_before", f"{L22} Điều 44(1)(e)", award="BK_TTG"),
-                leaf("rating_years", f"{L22} Điều 44(1)(e)", min="HTTNV", count=5),
-                leaf("rating_count", f"{L22} Điều 44(1)(e)", min="HTXSNV", count=1, years=5),
-                leaf("holds_within", f"{L22} Điều 44(1)(e)", award="CSTD_CS", count=3, years=5),
-                no_disc,
+                for_kinds(
+                    [IND],
+                    all_(
+                        leaf("holds_before", f"{L22} Điều 44(1)(e)", award="BK_TTG"),
+                        leaf("rating_years", f"{L22} Điều 44(1)(e)", min="HTTNV", count=5),
+                        leaf("rating_count", f"{L22} Điều 44(1)(e)", min="HTXSNV", count=1, years=5),
+                        leaf("holds_within", f"{L22} Điều 44(1)(e)", award="CSTD_CS", count=3, years=5),
+                        no_disc,
+                    ),
+                ),
+                for_kinds(
+                    [COLL],
+                    all_(
+                        unread(
+                            f"{L22} Điều 44 (tập thể, chưa đối chiếu)",
+                            "Tiêu chuẩn Huân chương Lao động hạng Ba cho tập thể (Điều 44) chưa được đối chiếu",
+                        )
+                    ),
+                ),
             ),
         ),
         rule(
@@ -554,12 +680,13 @@ def l2022(
             "GK",
             [IND, COLL, HH],
             basic_levels,
-            f"{L22} Điều 75; tiền thưởng: " + ("NĐ 152/2025 Điều 54(1)(e)" if d152 else "NĐ 98/2023"),
+            f"{L22} Điều 75; Điều 80; tiền thưởng: " + ("NĐ 152/2025 Điều 54" if d152 else "NĐ 98/2023"),
             prize_=gk_prize,
             confidence="secondhand" if d152 else "text",
             criteria=all_(gk_review(f"{L22} Điều 75(2)")),
             note="NĐ 152/2025 Điều 54(1)(e): một hệ số 0,3 cho Giấy khen của các chủ thể tại Điều 75(1)(a), (b), (c), "
-            "(đ) — gồm Chủ tịch UBND cấp xã. Hệ số tập thể (Điều 54(2)) chưa đối chiếu: tạm gấp 2."
+            "(đ) — gồm Chủ tịch UBND cấp xã. Điều 54: tập thể 0,6 cho «Giấy khen các cấp»; hộ gia đình 1,5 lần "
+            "mức của cá nhân = 0,45 (thư viện pháp luật, 2h)."
             if d152
             else "",
         ),
@@ -575,7 +702,7 @@ def l2022(
             "GDVH",
             [HH],
             ["commune"],
-            "NĐ 86/2023",
+            f"{L22} Điều 80(3)" + ("; NĐ 129/2025 Điều 59" if d152 else "") + "; tiêu chuẩn: NĐ 86/2023",
             prize_={},
             confidence="secondhand",
             criteria=all_(leaf("manual", "NĐ 86/2023", question="Đạt tiêu chuẩn Gia đình văn hóa")),
@@ -648,9 +775,11 @@ def main() -> None:
             d152=True,
             status="draft",
             name="Luật TĐKT 2022 sửa đổi bởi Luật 06/2026/QH16 (chưa có toàn văn)",
-            basis="Luật Thi đua, khen thưởng số 06/2022/QH15, sửa đổi bởi Luật số 06/2026/QH16 (từ 1/10/2026); "
-            "Nghị định 152/2025/NĐ-CP. Toàn văn sửa đổi chưa được đối chiếu: tạm giữ tiêu chuẩn của L2022-D152. "
-            "Dự thảo (12/2025) sửa Điều 23: CSTĐ cơ sở cần cả HTXSNV và sáng kiến — cập nhật khi có văn bản chính thức.",
+            basis="Luật Thi đua, khen thưởng số 06/2022/QH15, sửa đổi bởi Luật số 06/2026/QH16 ngày 23/4/2026 "
+            "(hiệu lực 1/10/2026); Nghị định 152/2025/NĐ-CP. Toàn văn sửa đổi chưa được đối chiếu: tạm giữ tiêu "
+            "chuẩn của L2022-D152. Dự thảo (12/2025) sửa Điều 23: CSTĐ cơ sở cần cả HTXSNV và sáng kiến — cập "
+            "nhật khi có văn bản chính thức. Chuyển tiếp (2h): hồ sơ được tiếp nhận trước 1/10/2026 xét theo "
+            "Luật 06/2022/QH15, trừ khi quy định mới có lợi hơn — phần «có lợi hơn» do cán bộ xem xét.",
         ),
     ]
     payload = {

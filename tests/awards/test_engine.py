@@ -405,14 +405,13 @@ def test_bk_tinh_l2022_art74_1d_nearest_routes_are_listed_as_alternatives(mk):
     ]
 
 
-def test_bk_tinh_collective_criteria_are_not_in_the_rules_so_it_needs_review(mk):
+def test_bk_tinh_collective_is_judged_on_its_own_criteria_not_the_individual_chain(mk):
+    """L22 art. 74: the individual's CSTĐ cơ sở chain (74(1)(d)) is not a collective's criterion
+    (corrected 11/2026, docs/legal/verification.md); one year of data is not enough to judge."""
     mk.rating(mk.tree["TH1"], 2024, "HTXSNV")
     v = judge("BK_TINH", 2024, D98, unit=mk.tree["TH1"])
     assert v.status == "needs_review"
-    assert crit(v, "holds_chain:CSTD_CS").message == (
-        "Chiến sĩ thi đua cơ sở không tặng cho tập thể: tiêu chuẩn riêng cho tập thể chưa có trong quy định"
-        " — cần xem xét"
-    )
+    assert [c.code for c in v.criteria] == ["rating_years", "holds_chain:TTLDXS"]
 
 
 def test_bk_tinh_l2013_criteria_not_verified_need_review(mk):

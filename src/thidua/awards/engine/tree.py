@@ -93,12 +93,14 @@ class _Node:
     citation: str = ""
     confidence: str = Confidence.TEXT
     alt: str = ""
+    kinds: frozenset[str] | None = None  # the recipient kinds this (sub)tree is for; None: every kind
 
     @classmethod
     def compile(cls, node: Any, alt: str = "", counter: list[int] | None = None) -> _Node:
         counter = counter if counter is not None else [0]
         if not isinstance(node, dict):
             return cls("all", [], {})
+        kinds = frozenset(node["kinds"]) if node.get("kinds") else None
         if "all" in node or "any" in node:
             op = "any" if "any" in node else "all"
             children = node[op]
@@ -108,7 +110,10 @@ class _Node:
             else:
                 labels = [alt] * len(children)
             return cls(
-                op, [cls.compile(ch, lb, counter) for ch, lb in zip(children, labels, strict=True)], {}
+                op,
+                [cls.compile(ch, lb, counter) for ch, lb in zip(children, labels, strict=True)],
+                {},
+                kinds=kinds,
             )
         pred = node.get("pred")
         return cls(
@@ -121,6 +126,7 @@ class _Node:
             citation=str(node.get("citation", "")),
             confidence=str(node.get("confidence", Confidence.TEXT)),
             alt=alt,
+            kinds=kinds,
         )
 
 
@@ -140,8 +146,12 @@ def _evaluate(node: _Node, ctx: _Ctx, out: list[CriterionResult]) -> tuple[bool 
         met, missing = _leaf(node, ctx, out)
         return met, missing if met is False else []
     seen_true = seen_none = seen_false = False
+    applicable = 0
     misses: list[list[str]] = []  # the missing phrases of the children not met
     for child in node.children:
+        if child.kinds is not None and ctx.kind not in child.kinds:
+            continue  # a branch for another kind of recipient: neither judged nor listed
+        applicable += 1
         met, missing = _leaf(child, ctx, out) if child.op == "leaf" else _evaluate(child, ctx, out)
         if met is True:
             seen_true = True
@@ -150,6 +160,8 @@ def _evaluate(node: _Node, ctx: _Ctx, out: list[CriterionResult]) -> tuple[bool 
         else:
             seen_false = True
             misses.append(missing)
+    if node.children and not applicable:
+        return None, []  # no branch for this kind of recipient: a human must judge
     if node.op == "any":
         if seen_true or seen_none:
             return (True if seen_true else None), []
@@ -191,13 +203,16 @@ def _judge_of(node: _Node) -> Judge:
             return met, missing
 
         return judge_full
-    kids = [_judge_of(child) for child in node.children]
+    kids = [(child.kinds, _judge_of(child)) for child in node.children]
+    if any(kinds is not None for kinds, _kid in kids):
+        return _judge_by_kind(node.op, kids)
+    plain = [kid for _kinds, kid in kids]
     if node.op == "any":
 
         def judge_any(ctx: _Ctx) -> tuple[bool | None, list[str]]:
             seen_none = False
             misses = []
-            for kid in kids:
+            for kid in plain:
                 met, missing = kid(ctx)
                 if met is True:
                     return True, []
@@ -212,7 +227,7 @@ def _judge_of(node: _Node) -> Judge:
     def judge_all(ctx: _Ctx) -> tuple[bool | None, list[str]]:
         seen_none = seen_false = False
         missing_all: list[str] = []
-        for kid in kids:
+        for kid in plain:
             met, missing = kid(ctx)
             if met is False:
                 seen_false = True
@@ -224,3 +239,33 @@ def _judge_of(node: _Node) -> Judge:
         return (None if seen_none else True), []
 
     return judge_all
+
+
+def _judge_by_kind(op: str, kids: list[tuple[frozenset[str] | None, Judge]]) -> Judge:
+    """A group some of whose branches are for one kind of recipient only (``"kinds"``):
+    the branch for the candidate's kind is judged, as :func:`_evaluate` does."""
+
+    def judge(ctx: _Ctx) -> tuple[bool | None, list[str]]:
+        applicable = [kid for kinds, kid in kids if kinds is None or ctx.kind in kinds]
+        if not applicable:
+            return None, []
+        seen_true = seen_none = seen_false = False
+        misses: list[list[str]] = []
+        for kid in applicable:
+            met, missing = kid(ctx)
+            if met is True:
+                seen_true = True
+            elif met is None:
+                seen_none = True
+            else:
+                seen_false = True
+                misses.append(missing)
+        if op == "any":
+            if seen_true or seen_none:
+                return (True if seen_true else None), []
+            return False, _options(misses)
+        if seen_false:
+            return False, [p for miss in misses for p in miss]
+        return (None if seen_none else True), []
+
+    return judge

@@ -212,12 +212,10 @@ def criteria_tree(node: dict[str, Any] | None, names: dict[str, str] | None = No
         }
     mode = "all" if "all" in node else "any"
     children = [c for c in (criteria_tree(child, names) for child in node.get(mode) or []) if c]
-    return {
-        "leaf": False,
-        "mode": mode,
-        "title": "Tất cả các điều kiện" if mode == "all" else "Một trong các điều kiện",
-        "children": children,
-    }
+    title = "Tất cả các điều kiện" if mode == "all" else "Một trong các điều kiện"
+    if node.get("kinds"):  # a branch that applies to one kind of recipient only
+        title = f"Đối với {kinds_label(node['kinds']).lower()} — {title.lower()}"
+    return {"leaf": False, "mode": mode, "title": title, "children": children}
 
 
 @register.inclusion_tag("awards/_criteria_node.html")
