@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "thidua.council",
     "thidua.decisions",
     "thidua.contests",
+    "thidua.reports",
 ]
 
 MIDDLEWARE = [
@@ -172,11 +173,14 @@ THIDUA_DEMO_EXTENSIONS = [
     "thidua.awards.demo.load_awards_demo",
     "thidua.movements.demo.load_movements_demo",
     "thidua.nominations.demo.load_nominations_demo",
+    "thidua.council.demo.load_council_demo",
     "thidua.contests.demo.load_contests_demo",
 ]
 
 # Work queues ("Việc cần làm"): one provider per module, fn(user) -> [QueueSection].
-THIDUA_QUEUE_PROVIDERS: list[str] = []
+THIDUA_QUEUE_PROVIDERS: list[str] = [
+    "thidua.council.selectors.queue_sections",
+]
 
 # Attachments of dossiers (báo cáo thành tích, biên bản, minh chứng).
 THIDUA_ATTACHMENT_MAX_BYTES = int(os.environ.get("THIDUA_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))

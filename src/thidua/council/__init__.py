@@ -1,0 +1,1 @@
+"""Hội đồng thi đua, khen thưởng."""
