@@ -414,3 +414,17 @@ def test_attachment_keeps_original_name_but_stores_a_random_one(world):
     )  # fmt: skip
     assert att.original_name.endswith("Báo cáo thành tích.pdf") and "/" not in att.original_name
     assert "Báo" not in att.file.name and ".." not in att.file.name
+
+
+def test_standing_body_proposes_in_its_own_name_only(world, tree):
+    """The commune's standing body may propose with the commune as proposer
+    (its Khối/Cụm), but not act for the school below it."""
+    d = services.dossier_create(
+        actor=world.commune_standing, proposer_unit=tree["XA1"], deciding_unit=tree["XA1"],
+        title="Đề nghị khen thưởng Cụm thi đua",
+    )  # fmt: skip
+    services.candidate_add(
+        actor=world.commune_standing, dossier=d, award_type="GK", year=2025, unit=tree["TH1"]
+    )
+    with pytest.raises(PermissionDenied):
+        world.dossier(actor=world.commune_standing)

@@ -115,3 +115,13 @@ def users_with_perm_on(perm: str, unit: Unit) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def holds_on_unit(user: User, perm: str, unit: Unit | None) -> bool:
+    """Does ``user`` hold ``perm`` through an assignment on ``unit`` itself (not
+    inherited from an ancestor)? The officers of a body act in its own name —
+    e.g. the standing body proposes its Khối/Cụm for awards — but not in the
+    name of the units below it."""
+    if unit is None or not _active(user):
+        return False
+    return any(a.unit_id == unit.pk and perm in ROLE_PERMISSIONS.get(a.role, ()) for a in _assignments(user))

@@ -90,6 +90,14 @@ class Dossier(models.Model):
     occasion = models.CharField(
         "loại khen thưởng", max_length=10, choices=Occasion.choices, default=Occasion.REGULAR
     )
+    movement = models.ForeignKey(
+        "movements.Movement",
+        verbose_name="phong trào thi đua",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
     letter_number = models.CharField("số tờ trình", max_length=60, blank=True)
     letter_date = models.DateField("ngày tờ trình", null=True, blank=True)
     letter_signer = models.CharField("người ký tờ trình", max_length=120, blank=True)
@@ -165,6 +173,14 @@ class Candidate(models.Model):
     year = models.PositiveSmallIntegerField("năm thành tích")
     period_start = models.DateField("thành tích từ ngày", null=True, blank=True)
     period_end = models.DateField("thành tích đến ngày", null=True, blank=True)
+    movement = models.ForeignKey(
+        "movements.Movement",
+        verbose_name="phong trào thi đua",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+    )
     summary = models.TextField("tóm tắt thành tích", blank=True)
     position = models.CharField("chức vụ, đơn vị công tác (ghi trong quyết định)", max_length=255, blank=True)
     verdict = models.CharField("kết quả xét điều kiện", max_length=15, choices=Verdict.choices, blank=True)

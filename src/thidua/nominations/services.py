@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from thidua.accounts.enums import Perm
-from thidua.accounts.scoping import can_on_unit, has_perm, users_with_perm_on
+from thidua.accounts.scoping import can_on_unit, has_perm, holds_on_unit, users_with_perm_on
 from thidua.awards import engine
 from thidua.awards.enums import AuthorityLevel, Occasion, RecipientKind
 from thidua.awards.models import AwardRecord, AwardType, Household
@@ -115,6 +115,16 @@ def _require(actor: Any, perm: str, unit: Unit | None) -> None:
     if actor is SYSTEM:
         return
     if unit is None or not can_on_unit(actor, perm, unit):
+        raise PermissionDenied()
+
+
+def _require_proposer(actor: Any, unit: Unit) -> None:
+    """Who acts for the proposing unit: its emulation officers (NOMINATE), or the
+    standing body's officers of that very unit when the body proposes in its own
+    name (its Khối/Cụm, a dossier it forwards upward) — never for units below it."""
+    if actor is SYSTEM:
+        return
+    if not (can_on_unit(actor, Perm.NOMINATE, unit) or holds_on_unit(actor, Perm.APPRAISE, unit)):
         raise PermissionDenied()
 
 
@@ -211,7 +221,7 @@ def dossier_create(
 ) -> Dossier:
     """A new draft dossier of ``proposer_unit`` to ``deciding_unit`` (its own head or
     a body above it; a body outside the system only by forwarding)."""
-    _require(actor, Perm.NOMINATE if parent is None else Perm.APPRAISE, proposer_unit)
+    _require_proposer(actor, proposer_unit)
     title = _text(title, "Trích yếu", 500, required=True)
     if occasion not in Occasion.values:
         raise DomainError("Loại khen thưởng không hợp lệ.")
@@ -238,7 +248,7 @@ def dossier_create(
         unit_council_note=_text(unit_council_note, "Kết quả biểu quyết", 500),
         parent=parent,
         created_by=actor if getattr(actor, "pk", None) else None,
-        **({"movement": movement} if movement is not None and hasattr(Dossier, "movement") else {}),
+        movement=movement,
     )
     dossier.code = f"HS-{_today().year}-{dossier.pk:05d}"
     Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
@@ -268,7 +278,7 @@ DOSSIER_FIELDS = (
 def dossier_update(*, actor: Any, dossier: Dossier, version: int | None = None, **changes: Any) -> Dossier:
     """Edit the letter data of a draft or returned dossier."""
     current = _lock(dossier, version)
-    _require(actor, Perm.NOMINATE, current.proposer_unit)
+    _require_proposer(actor, current.proposer_unit)
     _editable(current)
     unknown = set(changes) - set(DOSSIER_FIELDS)
     if unknown:
@@ -365,7 +375,7 @@ def candidate_add(
     eligibility verdict is computed at once and kept with the candidate."""
     current = _lock(dossier, None)
     if _forwarded_from is None:
-        _require(actor, Perm.NOMINATE, current.proposer_unit)
+        _require_proposer(actor, current.proposer_unit)
         _editable(current)
     try:
         award = resolve_award_type(award_type)
@@ -409,8 +419,7 @@ def candidate_add(
         position=_text(position, "Chức vụ, đơn vị công tác", 255),
         justification=_text(justification, "Giải trình", 5000),
     )
-    if movement is not None and hasattr(Candidate, "movement"):
-        candidate.movement = movement
+    candidate.movement = movement if movement is not None else current.movement
     if current.candidates.filter(
         award_type=award, year=year, person=person, unit=unit, household=household
     ).exists():
@@ -451,7 +460,7 @@ def candidate_update(
     """Edit a candidate of a draft or returned dossier (summary, justification …);
     the verdict is computed again."""
     dossier = _lock(candidate.dossier, None)
-    _require(actor, Perm.NOMINATE, dossier.proposer_unit)
+    _require_proposer(actor, dossier.proposer_unit)
     _editable(dossier)
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if version is not None and current.version != version:
@@ -492,7 +501,7 @@ def candidate_update(
 @transaction.atomic
 def candidate_remove(*, actor: Any, candidate: Candidate) -> None:
     dossier = _lock(candidate.dossier, None)
-    _require(actor, Perm.NOMINATE, dossier.proposer_unit)
+    _require_proposer(actor, dossier.proposer_unit)
     _editable(dossier)
     before = audit.snapshot(candidate)
     audit.record(actor=actor, action="candidate.remove", obj=dossier, before=before)
@@ -527,9 +536,10 @@ def attachment_add(
     """Store one file of the dossier outside the web root, under a random name;
     type by extension AND content, size under ``THIDUA_ATTACHMENT_MAX_BYTES``."""
     current = _lock(dossier, None)
-    side_unit = current.proposer_unit if current.state in EDITABLE_STATES else current.deciding_unit
-    perm = Perm.NOMINATE if current.state in EDITABLE_STATES else Perm.APPRAISE
-    _require(actor, perm, side_unit)
+    if current.state in EDITABLE_STATES:
+        _require_proposer(actor, current.proposer_unit)
+    else:
+        _require(actor, Perm.APPRAISE, current.deciding_unit)
     if current.state not in EDITABLE_STATES and kind != AttachmentKind.APPRAISAL:
         raise DomainError(
             f"Hồ sơ đang ở bước «{current.get_state_display()}»: không thêm tài liệu được.", code="state"
@@ -595,7 +605,7 @@ def attachment_add(
 @transaction.atomic
 def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
     dossier = _lock(attachment.dossier, None)
-    _require(actor, Perm.NOMINATE, dossier.proposer_unit)
+    _require_proposer(actor, dossier.proposer_unit)
     _editable(dossier)
     audit.record(
         actor=actor,
@@ -621,8 +631,16 @@ def can(actor: Any, dossier: Dossier, name: str) -> bool:
     action = ACTIONS.get(name)
     if action is None or dossier.state not in action.sources:
         return False
+    if actor is SYSTEM:
+        return False
+    if action.perm == Perm.NOMINATE:
+        try:
+            _require_proposer(actor, dossier.proposer_unit)
+        except PermissionDenied:
+            return False
+        return True
     unit = _unit_for(action, dossier)
-    return actor is not SYSTEM and unit is not None and can_on_unit(actor, action.perm, unit)
+    return unit is not None and can_on_unit(actor, action.perm, unit)
 
 
 def _live(dossier: Dossier) -> QuerySet[Candidate]:
@@ -676,7 +694,10 @@ def transition(
         )
     if spec.system and actor is not SYSTEM and not has_perm(actor, spec.perm):
         raise PermissionDenied()
-    _require(actor, spec.perm, _unit_for(spec, current))
+    if spec.perm == Perm.NOMINATE:
+        _require_proposer(actor, current.proposer_unit)
+    else:
+        _require(actor, spec.perm, _unit_for(spec, current))
     note = _text(note, "Ghi chú", 5000)
     if spec.needs_note and not note:
         raise DomainError(f"«{spec.label}»: cần ghi rõ lý do.", code="note")
@@ -714,23 +735,23 @@ def transition(
     return current
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, Unit):
+        return value.pk
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, bool, float, type(None))):
+        return value
+    return str(value)
+
+
 def _loggable(payload: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in payload.items():
-        if isinstance(value, Unit):
-            out[key] = value.pk
-        elif isinstance(value, dt.date):
-            out[key] = value.isoformat()
-        elif isinstance(value, Mapping):
-            out[key] = {
-                str(k): v if isinstance(v, (str, int, bool, dict, type(None))) else str(v)
-                for k, v in value.items()
-            }
-        elif isinstance(value, (list, tuple)):
-            out[key] = [v if isinstance(v, (str, int)) else str(v) for v in value]
-        else:
-            out[key] = value if isinstance(value, (str, int, bool, type(None))) else str(value)
-    return out
+    """The payload as JSON the audit row can hold (units by id, dates as ISO text)."""
+    return {key: _plain(value) for key, value in payload.items()}
 
 
 def _no_effect(actor: Any, dossier: Dossier, note: str, payload: dict[str, Any]) -> str | None:
@@ -866,6 +887,7 @@ def _on_forward(actor: Any, dossier: Dossier, note: str, payload: dict[str, Any]
         letter_number=payload.get("letter_number", ""),
         letter_date=letter_date,
         letter_signer=payload.get("letter_signer", ""),
+        movement=dossier.movement,
         parent=dossier,
     )
     for c in chosen:
@@ -882,6 +904,7 @@ def _on_forward(actor: Any, dossier: Dossier, note: str, payload: dict[str, Any]
             justification=c.justification,
             period_start=c.period_start,
             period_end=c.period_end,
+            movement=c.movement,
             _forwarded_from=c,
         )
         Candidate.objects.filter(pk=c.pk).update(state=C.FORWARDED, forwarded_as=copy)
