@@ -93,29 +93,31 @@ def viewer(tree) -> User:
     return make_user("chixem", Role.VIEWER, tree["XA2"])
 
 
-def _is_transactional(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
     if marker is None:
         return False
     return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
 
 
-@pytest.fixture(autouse=True)
-def _reseed_after_flush(request: pytest.FixtureRequest, django_db_blocker):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """A transactional test ends with a flush that also empties the tables the
     migrations seed (administrative units, award rules, step deadlines); tests
-    that run after it in the same worker expect them. Put them back."""
+    that run after it in the same worker expect them. Once every fixture of the
+    test is torn down (the flush done, no transaction open), put them back."""
     yield
-    if not _is_transactional(request):
+    if not _is_transactional(item) or nextitem is None:
         return
     from django.apps import apps as django_apps
+    from pytest_django.plugin import blocking_manager_key
 
     from thidua.awards.ruledata import load_rules
     from thidua.directory.admin_units import load_admin_units
     from thidua.directory.models import Unit
     from thidua.nominations.deadlines import load_deadlines
 
-    with django_db_blocker.unblock():
+    with item.config.stash[blocking_manager_key].unblock():
         if not Unit.objects.filter(admin_code="T01").exists():
             load_admin_units(django_apps)
         load_rules()

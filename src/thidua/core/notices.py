@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 
 logger = logging.getLogger("thidua.notices")
@@ -38,7 +38,10 @@ def notify(users: Iterable[Any], subject: str, body: str) -> int:
 
     def _send() -> None:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+            # One message per address: officers of different units do not see each other's e-mail.
+            send_mass_mail(
+                [(subject, body, settings.DEFAULT_FROM_EMAIL, [a]) for a in to], fail_silently=False
+            )
         except Exception:  # a mail server down must not undo a decision
             logger.exception("Không gửi được thông báo «%s» tới %d địa chỉ", subject, len(to))
 

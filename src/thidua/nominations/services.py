@@ -1082,7 +1082,8 @@ def candidates_for_decision(*, deciding_unit: Unit) -> QuerySet[Candidate]:
     return (
         Candidate.objects.filter(
             dossier__deciding_unit=deciding_unit,
-            dossier__state__in=[S.COUNCIL_DONE],
+            # A dossier partly drafted (or signed) still offers its other approved candidates.
+            dossier__state__in=[S.COUNCIL_DONE, S.DECISION_DRAFTED, S.SIGNED],
             state=C.APPROVED,
             beyond_authority=False,
             award_record__isnull=True,

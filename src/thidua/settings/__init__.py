@@ -180,6 +180,7 @@ THIDUA_DEMO_EXTENSIONS = [
 # Work queues ("Việc cần làm"): one provider per module, fn(user) -> [QueueSection].
 THIDUA_QUEUE_PROVIDERS: list[str] = [
     "thidua.nominations.selectors.queue_sections",
+    "thidua.decisions.selectors.queue_sections",
     "thidua.council.selectors.queue_sections",
 ]
 
