@@ -124,22 +124,26 @@ def test_whole_session_through_the_api_and_the_minutes(world, tree):
         "application/vnd.openxmlformats-officedocument.wordprocessingml"
     )
     text = _docx_text(response.content)
-    assert "BIÊN BẢN HỌP HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text
+    assert "BIÊN BẢN\nHọp Hội đồng Thi đua - Khen thưởng\nPhiên họp xét danh hiệu năm 2024" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Thời gian: ngày 10/12/2024." in text
     assert "Địa điểm: Hội trường UBND tỉnh." in text
     assert "Tổng số thành viên Hội đồng có quyền biểu quyết: 15; có mặt: 13; vắng mặt: 2." in text
     assert f"- {seats[13].full_name}, Ủy viên (Đi công tác)" in text
     row = (
-        f"1 | {candidate.recipient} | Chiến sĩ thi đua cơ sở | Bỏ phiếu kín | 12 | 2 | 0 | 12/15 (80 %) | "
-        "từ 80 % trở lên tổng số thành viên Hội đồng (NĐ 98/2023 Điều 30(7)) | Thông qua"
+        f"1 | {candidate.recipient} | Chiến sĩ thi đua cơ sở | 12 | 2 | 0 | 12/15 (80 %) | "
+        "từ 80 % trở lên tổng số thành viên Hội đồng | Thông qua"
     )
     assert row in text
     assert (
-        "Ngưỡng áp dụng theo quy định khen thưởng: NĐ 98/2023 Điều 30(7) (độ tin cậy: đã đối chiếu văn bản)."
-        in text
+        "Ngưỡng “từ 80 % trở lên tổng số thành viên Hội đồng” áp dụng theo quy định khen thưởng: "
+        "NĐ 98/2023 Điều 30(7) (độ tin cậy: đã đối chiếu văn bản)." in text
     )
-    assert f"THƯ KÝ\n\n\n\n{seats[14].full_name} | CHỦ TRÌ\n\n\n\n{seats[0].full_name}" in text
+    assert "Hình thức biểu quyết: bỏ phiếu kín." in text
+    assert (
+        f"THƯ KÝ\n(Chữ ký)\n\n\n\n{seats[14].full_name} | "
+        f"CHỦ TỌA\n(Chữ ký, dấu (nếu có))\n\n\n\n{seats[0].full_name}"
+    ) in text
 
 
 def test_bad_input_gets_vietnamese_messages_and_writes_nothing(world, commune1_officer):

@@ -70,7 +70,7 @@ def test_check_a_pasted_line_and_see_the_verdict(browser, live_server, awards_da
         page.screenshot(path=f"{SHOTS}/thidua-awards-catalogue.png", full_page=True)
 
         page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-            "link", name="Khen thưởng"
+            "link", name="Khen thưởng", exact=True
         ).click()
         page.get_by_role("navigation", name="Khen thưởng").get_by_role("link", name="Xét điều kiện").click()
         page.wait_for_url(f"{live_server.url}/khen-thuong/xet-dieu-kien/")

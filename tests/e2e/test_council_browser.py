@@ -1,6 +1,8 @@
-"""A council session in a real browser: the standing body opens the ballot, three
-members vote on a phone-sized screen through the confirmation step, the
-standing body closes the ballot and the results page shows the figures."""
+"""A council session in a real browser: the standing body takes the attendance and
+opens the ballot (htmx swaps the sections, no page load), three members vote
+on a phone-sized screen through the confirmation step, the standing body
+closes the ballot, the results page shows the figures and the minutes
+download as PDF; the same session page without JavaScript still works."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from thidua.accounts.enums import Role
 from thidua.awards.models import AwardType
@@ -63,9 +66,8 @@ def session_data(transactional_db):
         state="appraised",
         summary="Hoàn thành xuất sắc nhiệm vụ năm 2024",
     )
-    council.agenda_add_dossier(actor=officer, session=session, dossier=dossier)
-    council.attendance_set(actor=officer, session=session, present=[m.pk for m in seats])
-    return {"session": session}
+    [ballot] = council.agenda_add_dossier(actor=officer, session=session, dossier=dossier)
+    return {"session": session, "ballot": ballot.pk}
 
 
 def _login(page, base_url: str, username: str) -> None:
@@ -85,10 +87,17 @@ def test_three_members_vote_and_the_result_appears_after_closing(browser, live_s
     try:
         _login(page, base, "thuongtruc")
         page.goto(f"{base}/hoi-dong/phien/{sid}/")
+        assert "Có mặt 0/3 thành viên" in page.locator("#quorum").inner_text()
+        page.evaluate("window.__same_page = true")  # gone if the browser loads a new page
+        for name in ("Trần Thị Lan", "Lê Văn Minh", "Phạm Quốc Huy"):
+            page.get_by_label(name).check()
+        page.get_by_role("button", name="Lưu điểm danh").click()
+        expect(page.locator("#attendance")).to_contain_text("Đã điểm danh: có mặt 3/3.")
         assert "Có mặt 3/3 thành viên" in page.locator("#quorum").inner_text()
         page.get_by_role("button", name="Mở biểu quyết").click()
-        page.wait_for_load_state()
+        expect(page.locator("#agenda")).to_contain_text("Đã mở biểu quyết: Nguyễn Văn Đức.")
         assert "Đang bỏ phiếu" in page.locator("#agenda").inner_text()
+        assert page.evaluate("window.__same_page === true")  # both swaps without a page load
 
         for i, choice in enumerate(["Đồng ý", "Đồng ý", "Không đồng ý"]):
             phone = browser.new_context(
@@ -110,11 +119,18 @@ def test_three_members_vote_and_the_result_appears_after_closing(browser, live_s
             finally:
                 phone.close()
 
-        page.reload()
+        page.get_by_role("link", name="Cập nhật số thành viên đã bỏ phiếu").click()
+        expect(page.locator(f"#ballot-{session_data['ballot']} td").nth(5)).to_have_text("3")
         agenda = page.locator("#agenda").inner_text()
-        assert "3/3" not in agenda and "Thông qua" not in agenda  # nothing of the tally before closing
+        assert "2/3" not in agenda and "Thông qua" not in agenda  # nothing of the tally before closing
         page.get_by_role("button", name="Kết thúc biểu quyết").click()
-        page.wait_for_load_state()
+        expect(page.locator("#agenda")).to_contain_text("Không thông qua: 2/3 đồng ý (66,7 %)")
+        assert page.evaluate("window.__same_page === true")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Biên bản (PDF)").click()
+        assert download.value.suggested_filename == f"bien-ban-hop-hoi-dong-{sid}.pdf"
+        with open(download.value.path(), "rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"
         page.get_by_role("link", name="Kết quả").first.click()
         row = page.locator("#results tbody tr").first
         text = row.inner_text()
@@ -122,3 +138,36 @@ def test_three_members_vote_and_the_result_appears_after_closing(browser, live_s
         page.screenshot(path=f"{SHOTS}/thidua-council-results.png", full_page=True)
     finally:
         officer.close()
+
+
+def test_session_page_works_without_javascript(browser, live_server, session_data):
+    """The same forms as full-page POSTs: attendance, then opening the ballot."""
+    base = live_server.url
+    sid = session_data["session"].pk
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 860}, locale="vi-VN", java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        _login(page, base, "thuongtruc")
+        page.goto(f"{base}/hoi-dong/phien/{sid}/")
+        page.get_by_role("button", name="Mở biểu quyết").click()
+        page.wait_for_load_state()
+        assert "Chưa đủ số thành viên dự họp: có mặt 0/3" in page.locator("#error").inner_text()
+        for name in ("Trần Thị Lan", "Lê Văn Minh"):
+            page.get_by_label(name).check()
+        page.get_by_role("button", name="Lưu điểm danh").click()
+        page.wait_for_url(f"{base}/hoi-dong/phien/{sid}/")
+        assert "Đã điểm danh: có mặt 2/3." in page.locator(".messages").inner_text()
+        assert "Có mặt 2/3 thành viên" in page.locator("#quorum").inner_text()
+        page.get_by_role("button", name="Mở biểu quyết").click()
+        page.wait_for_url(f"{base}/hoi-dong/phien/{sid}/")
+        assert "Đã mở biểu quyết: Nguyễn Văn Đức." in page.locator(".messages").inner_text()
+        assert "Đang bỏ phiếu" in page.locator("#agenda").inner_text()
+        page.get_by_role("link", name="Sửa phiên họp").click()
+        page.get_by_label("Địa điểm").fill("Phòng họp số 2")
+        page.get_by_role("button", name="Lưu").click()
+        page.wait_for_url(f"{base}/hoi-dong/phien/{sid}/")
+        assert "Phòng họp số 2" in page.locator(".page-head").inner_text()
+    finally:
+        context.close()

@@ -51,6 +51,7 @@ router = Router(tags=["Hội đồng TĐKT"])
 
 _ERRORS: dict[Any, Any] = {frozenset({401, 403, 404, 409, 422}): ErrorOut}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 VOTE_RECORDED = "Đã ghi nhận phiếu của bạn. Phiếu kín: hệ thống không lưu bạn đã chọn gì."
 
 
@@ -500,6 +501,21 @@ def minutes_docx(request: HttpRequest, session_id: int) -> HttpResponse:
         raise NotFound(selectors.SESSION_NOT_FOUND)
     response = HttpResponse(minutes.build(session), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bien-ban-hop-hoi-dong-{session.pk}.docx"'
+    return response
+
+
+@router.get(
+    "/council-sessions/{session_id}/minutes.pdf",
+    response={200: None, **_ERRORS},
+    summary="Biên bản họp Hội đồng (PDF)",
+)
+def minutes_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = _session(user, session_id)
+    if not selectors.can_manage(user, session.council):
+        raise NotFound(selectors.SESSION_NOT_FOUND)
+    response = HttpResponse(minutes.build_pdf(session), content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-hop-hoi-dong-{session.pk}.pdf"'
     return response
 
 

@@ -1,21 +1,29 @@
-"""Demo council: the province's Hội đồng TĐKT with seven voting members.
+"""Demo council: the province's Hội đồng TĐKT with seven voting members, and
+its sessions on the dossiers the nominations demo sent to it.
 
-So that ``thidua demo`` shows the council pages at once: the standing officer
-(``thuongtruc``) finds the council and can hold a session; the demo member
-(``hoidong``) sits on it. The six other members get accounts without a
-password (they exist to make the quorum and the base "all members" real;
-an administrator can set their passwords to try a vote with several people).
+So that ``thidua demo`` tells one story: the standing officer (``thuongtruc``)
+finds the council, a past session whose secret ballots are closed (the
+candidates approved: the decisions demo drafts and issues from them) and
+today's session with its ballot open; the demo member (``hoidong``) has that
+ballot waiting for their vote, four others having voted already. The six
+other members get accounts without a password (they make the quorum and the
+base "all members" real; an administrator can set their passwords to try a
+vote with several people). The votes go through the same secret-ballot
+service as the web page: nothing links a choice to its voter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from thidua.accounts.enums import Role
 from thidua.accounts.models import RoleAssignment, User
 from thidua.accounts.services import role_assign
 from thidua.council import services
-from thidua.council.models import Council, MemberRole
+from thidua.council.models import Choice, Council, CouncilMember, MemberRole, Session
+from thidua.nominations.models import Dossier, DossierState
 
 OTHERS = (
     ("hoidong_chutich", "Lò Văn Thắng", MemberRole.CHAIR, "Chủ tịch UBND tỉnh"),
@@ -63,4 +71,44 @@ def load_council_demo() -> str:
         services.member_add(
             actor=None, council=council, user=user, role=role, active_from=since, position=position
         )
-    return f"Hội đồng TĐKT mẫu: {council.name} ({province.name}), 7 thành viên."
+    at_council = list(
+        Dossier.objects.filter(deciding_unit=province, state=DossierState.AT_COUNCIL).order_by("id")
+    )
+    members = list(CouncilMember.objects.filter(council=council).select_related("user").order_by("id"))
+    if len(at_council) < 3:
+        return f"Hội đồng TĐKT mẫu: {council.name} ({province.name}), 7 thành viên; không có hồ sơ để họp."
+    today = timezone.localdate()
+    past = _session(council, members, f"Phiên họp xét khen thưởng tháng {(today - dt.timedelta(days=14)).month}",
+                    today - dt.timedelta(days=14), at_council[1:])  # fmt: skip
+    for n, ballot in enumerate(past.ballots.order_by("position")):
+        # Everyone votes; one "against" on every other case: a tally that reads like a real one.
+        for i, member in enumerate(members):
+            choice = Choice.AGAINST if i == len(members) - 1 and n % 2 else Choice.FOR
+            services.vote_cast(actor=member.user, session=past, ballot_id=ballot.pk, choice=choice)
+    services.ballots_close(actor=None, session=past)
+    now = _session(council, members, "Phiên họp xét khen thưởng (đang bỏ phiếu)", today, at_council[:1])
+    waiting = 0
+    for ballot in now.ballots.order_by("position"):
+        for member in [m for m in members if m.user.username != "hoidong"][:4]:  # not ``hoidong``
+            services.vote_cast(actor=member.user, session=now, ballot_id=ballot.pk, choice=Choice.FOR)
+        waiting += 1
+    return (
+        f"Hội đồng TĐKT mẫu: {council.name} ({province.name}), 7 thành viên; phiên họp ngày "
+        f"{past.date:%d/%m/%Y} đã biểu quyết {past.ballots.count()} trường hợp; phiên họp hôm nay đang "
+        f"bỏ phiếu kín {waiting} trường hợp (4/7 đã bỏ phiếu, chờ hoidong)."
+    )
+
+
+def _session(council: Council, members: list[CouncilMember], title: str, day: dt.date, dossiers: list) -> Session:
+    """A session with those dossiers on its agenda, everyone present, every ballot open (secret)."""
+    session = services.session_create(
+        actor=None, council=council, title=title, date=day, place="Phòng họp số 1, UBND tỉnh",
+        chair=next((m for m in members if m.role == MemberRole.CHAIR), None),
+        secretary=next((m for m in members if m.role == MemberRole.SECRETARY), None),
+    )  # fmt: skip
+    for dossier in dossiers:
+        services.agenda_add_dossier(actor=None, session=session, dossier=dossier)
+    services.attendance_set(actor=None, session=session, present=[m.pk for m in members])
+    for ballot in session.ballots.order_by("position"):
+        services.ballot_open(actor=None, ballot=ballot)
+    return session

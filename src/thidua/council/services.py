@@ -47,13 +47,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm
 from thidua.awards.selectors import rule_for
 from thidua.core import audit
 from thidua.core.errors import ConcurrentUpdate, DomainError, NotFound, PermissionDenied
+from thidua.core.notices import notify
 from thidua.core.text import clean, person_sort_key
 from thidua.council.models import (
     Attendance,
@@ -354,12 +355,39 @@ def member_add(
     return member
 
 
+def _took_part_after(member: CouncilMember, day: dt.date) -> Session | None:
+    """The first session after ``day`` in which the member took part: marked present,
+    chairing or taking the minutes, declared a conflict or voted."""
+    return (
+        Session.objects.filter(council_id=member.council_id, date__gt=day)
+        .filter(
+            Q(attendance__member=member, attendance__present=True)
+            | Q(chair=member)
+            | Q(secretary=member)
+            | Q(ballots__receipts__member=member)
+            | Q(ballots__conflicts__member=member)
+        )
+        .order_by("date", "id")
+        .first()
+    )
+
+
 def member_end(*, actor: Any, member: CouncilMember, active_to: dt.date) -> CouncilMember:
-    """A member leaves the council (membership changes over time; past sessions keep their base)."""
+    """A member leaves the council (membership changes over time; past sessions keep their base).
+
+    The end date cannot fall before a session the member already took part in:
+    that session's base, quorum and receipts would stop adding up."""
     _manage(actor, member.council.unit)
     if active_to < member.active_from:
         raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.")
     with transaction.atomic():
+        member = CouncilMember.objects.select_for_update().select_related("council__unit").get(pk=member.pk)
+        later = _took_part_after(member, active_to)
+        if later is not None:
+            raise DomainError(
+                f"{member.full_name} đã tham gia phiên họp ngày {later.date:%d/%m/%Y} "
+                f"({later.title}): ngày kết thúc nhiệm vụ không được trước ngày đó."
+            )
         before = audit.snapshot(member)
         CouncilMember.objects.filter(pk=member.pk).update(active_to=active_to)
         member.refresh_from_db()
@@ -427,6 +455,8 @@ def session_update(*, actor: Any, session: Session, version: int | None = None, 
     for key, label in (("chair", "Người chủ trì"), ("secretary", "Thư ký")):
         if key in changes:
             values[key] = _member_of(session.council, changes[key], label, day)
+        elif "date" in changes:  # the one already chosen must still sit on the new date
+            _member_of(session.council, getattr(session, key), label, day)
     with transaction.atomic():
         before = audit.snapshot(session)
         _bump(Session, session, version, **values)
@@ -460,6 +490,8 @@ def agenda_add_dossier(*, actor: Any, session: Session, dossier: Dossier) -> lis
             "hoặc đã công khai mới được trình Hội đồng."
         )
     with transaction.atomic():
+        if not Session.objects.select_for_update().filter(pk=session.pk).exists():
+            raise NotFound("Không tìm thấy phiên họp.")
         candidates = Candidate.objects.filter(dossier=dossier, state=CandidateState.APPRAISED)
         if again:
             candidates = candidates.exclude(ballots__state__in=LIVE)
@@ -628,7 +660,32 @@ def ballot_open(*, actor: Any, ballot: Ballot, mode: str = BallotMode.SECRET) ->
         audit.record(
             actor=actor, action="council.ballot_open", obj=ballot, before=before, after=audit.snapshot(ballot)
         )
+        if ballot.mode == BallotMode.SECRET:
+            _notify_open(ballot, session)
     return ballot
+
+
+def _notify_open(ballot: Ballot, session: Session) -> int:
+    """E-mail the members who can vote online now: voting seats marked present and
+    not recused (absent members give written opinions to the secretary instead;
+    a show of hands is voted in the room). Sent after commit (core.notices)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    present = present_ids(session) - recused_ids(ballot)
+    ids = [m.user_id for m in voting_members(session) if m.pk in present]
+    users = get_user_model().objects.filter(pk__in=ids)
+    link = f"{getattr(settings, 'THIDUA_PUBLIC_URL', '')}{reverse('council:ballot_page', args=[session.pk])}"
+    candidate = ballot.candidate
+    return notify(
+        users,
+        f"[thidua] Mở bỏ phiếu kín: {candidate.recipient} — {candidate.award_type.name}",
+        f"{session.council.name} đã mở bỏ phiếu kín về đề nghị tặng {candidate.award_type.name} "
+        f"cho {candidate.recipient} tại phiên họp “{session.title}” ngày {session.date:%d/%m/%Y}.\n"
+        f"Bỏ phiếu tại: {link}\n"
+        "Phiếu kín: hệ thống chỉ ghi nhận bạn đã bỏ phiếu, không lưu bạn chọn gì.",
+    )
 
 
 def ballot_defer(*, actor: Any, ballot: Ballot, reason: str) -> Ballot:
@@ -853,10 +910,18 @@ def ballot_close(*, actor: Any, ballot: Ballot, hands: HandCount | None = None) 
     )[0]
 
 
-def session_delete(*, actor: Any, session: Session) -> None:
-    """A session entered by mistake; refused once it has an agenda (dossiers moved to council)."""
+def session_delete(*, actor: Any, session: Session, version: int | None = None) -> None:
+    """A session entered by mistake; refused once it has an agenda (dossiers moved to council).
+
+    The session row is locked, as :func:`agenda_add_dossier` locks it, so a
+    dossier put on the agenda at the same moment cannot be deleted with it."""
     _manage(actor, session.council.unit)
     with transaction.atomic():
+        session = Session.objects.select_for_update().filter(pk=session.pk).first()
+        if session is None:
+            raise NotFound("Không tìm thấy phiên họp.")
+        if version is not None and session.version != version:
+            raise ConcurrentUpdate()
         if session.ballots.exists():
             raise DomainError("Phiên họp đã có chương trình: không xoá được.")
         audit.record(

@@ -3,7 +3,9 @@ the member's ballot page (phone-sized, one button per candidate, a
 confirmation step) and the results page after closing.
 
 Only parsing and rendering: reads through selectors, writes through
-services. The choice of a vote travels in POST bodies only (never in a URL,
+services. On the session page, attendance and the agenda's actions are
+htmx requests that swap their own section (the outcome shown inside it);
+the same forms post normally without JavaScript and get the whole page. The choice of a vote travels in POST bodies only (never in a URL,
 which servers log), and the pages never show a ballot's figures before it closes.
 """
 
@@ -17,14 +19,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.models import User
 from thidua.accounts.scoping import has_perm, units_for
 from thidua.core.errors import DomainError, NotFound
+from thidua.core.htmx import is_htmx
 from thidua.council import minutes, selectors, services
-from thidua.council.api import DOCX
+from thidua.council.api import DOCX, PDF
 from thidua.council.models import BallotMode, BallotState, Choice, CouncilMember, MemberRole, Session
 
 
@@ -128,13 +132,14 @@ def council_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def council_detail(
+    request: HttpRequest, pk: int, *, error: str = "", failed_member: int | None = None
+) -> HttpResponse:
     council = selectors.councils_for(request.user).filter(pk=pk).first()
     if council is None:
         raise Http404("Không tìm thấy Hội đồng.")
     manage = selectors.can_manage(request.user, council)
-    error = ""
-    if request.method == "POST" and manage:
+    if request.method == "POST" and manage and failed_member is None:
         user = User.objects.filter(username=request.POST.get("username", "").strip(), is_active=True).first()
         start = _date(request.POST.get("active_from", ""))
         try:
@@ -163,7 +168,9 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manage": manage,
         "member_roles": [(c.value, c.label) for c in MemberRole],
         "error": error,
-        "today": dt.date.today(),
+        "failed_member": failed_member,
+        "ended_value": request.POST.get("active_to", "") if failed_member else "",
+        "today": timezone.localdate(),
     }
     return render(request, "council/council.html", context, status=422 if error else 200)
 
@@ -201,6 +208,98 @@ def session_create(request: HttpRequest) -> HttpResponse:
     members = CouncilMember.objects.filter(council__in=councils).order_by("sort_key")
     context = {"councils": councils, "members": members, "error": error, "form": request.POST}
     return render(request, "council/session_create.html", context, status=422 if error else 200)
+
+
+def _managed_session(request: HttpRequest, pk: int) -> Session:
+    """A session the user may manage; 404 otherwise (a member sees the session, not its forms)."""
+    session = _session(request, pk)
+    if not selectors.can_manage(request.user, session.council):
+        raise Http404(selectors.SESSION_NOT_FOUND)
+    return session
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a session's title, date, place, chair and secretary (optimistic lock on
+    ``version``: the second of two editors is told someone saved first)."""
+    session = _managed_session(request, pk)
+    error = ""
+    form: Any = None
+    if request.method == "POST":
+        form = request.POST
+        members = {m.pk: m for m in session.council.members.all()}
+        day = _date(request.POST.get("date", ""))
+        try:
+            if day is None:
+                raise DomainError("Ngày họp không hợp lệ (dd/mm/yyyy).")
+            services.session_update(
+                actor=request.user,
+                session=session,
+                version=_int(request.POST.get("version")),
+                title=request.POST.get("title", ""),
+                date=day,
+                place=request.POST.get("place", ""),
+                chair=members.get(_int(request.POST.get("chair")) or 0),
+                secretary=members.get(_int(request.POST.get("secretary")) or 0),
+            )
+        except DomainError as exc:
+            error = exc.message
+            session.refresh_from_db()
+        else:
+            messages.success(request, "Đã lưu phiên họp.")
+            return redirect("council:session", pk=session.pk)
+    context = {
+        "session": session,
+        "members": session.council.members.all(),
+        "form": form,
+        "error": error,
+        "has_agenda": session.ballots.exists(),
+    }
+    return render(request, "council/session_edit.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a session entered by mistake: a confirmation page, then the delete
+    (refused once the session has an agenda)."""
+    session = _managed_session(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.session_delete(
+                actor=request.user, session=session, version=_int(request.POST.get("version"))
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"Đã xoá phiên họp “{session.title}”.")
+            return redirect("council:index")
+    context = {"session": session, "error": error, "has_agenda": session.ballots.exists()}
+    return render(request, "council/session_delete.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a membership on a date (the member leaves the council)."""
+    member = (
+        CouncilMember.objects.select_related("council__unit")
+        .filter(pk=pk, council__in=selectors.councils_for(request.user))
+        .first()
+    )
+    if member is None or not selectors.can_manage(request.user, member.council):
+        raise Http404("Không tìm thấy thành viên Hội đồng.")
+    day = _date(request.POST.get("active_to", ""))
+    try:
+        if day is None:
+            raise DomainError("Ngày kết thúc không hợp lệ (dd/mm/yyyy).")
+        services.member_end(actor=request.user, member=member, active_to=day)
+    except DomainError as exc:
+        return council_detail(request, member.council_id, error=exc.message, failed_member=member.pk)
+    messages.success(request, f"Đã kết thúc nhiệm vụ của {member.full_name} từ sau ngày {day:%d/%m/%Y}.")
+    return redirect("council:council", pk=member.council_id)
 
 
 def _hands(request: HttpRequest) -> services.HandCount | None:
@@ -283,17 +382,33 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     if not selectors.can_manage(request.user, session.council):
         return redirect("council:ballot_page", pk=session.pk)
-    error = ""
+    error = message = ""
     if request.method == "POST":
         try:
             message = _session_action(request, session)
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(request, message)
-            return redirect("council:session", pk=session.pk)
+            if not is_htmx(request):
+                messages.success(request, message)
+                return redirect("council:session", pk=session.pk)
+    context = _session_context(request, session)
+    if is_htmx(request) and request.method == "POST":
+        # htmx swaps the section the form belongs to, with the outcome inside it; 200 even
+        # for a refusal, since htmx does not swap error responses. Without JavaScript the
+        # same POST answers with a redirect (or the whole page and 422 on a refusal).
+        part = "attendance" if request.POST.get("action") == "attendance" else "agenda"
+        context.update(notice_part=part, notice=message, notice_error=error)
+        return render(request, f"council/_{part}.html", context)
+    if is_htmx(request) and request.GET.get("part") == "agenda":
+        return render(request, "council/_agenda.html", context)
+    context["error"] = error
+    return render(request, "council/session.html", context, status=422 if error else 200)
+
+
+def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
     ballots = list(selectors.ballots_for(request.user, session))
-    context = {
+    return {
         "session": session,
         "quorum": services.quorum(session),
         "attendance": selectors.attendance_rows(session),
@@ -304,9 +419,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conflicts": selectors.conflicts_of(session),
         "members": [m for m, _here, _note in selectors.attendance_rows(session) if m.votes],
         "my_seat": selectors.seat_in(request.user, session),
-        "error": error,
     }
-    return render(request, "council/session.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -386,4 +499,14 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(selectors.SESSION_NOT_FOUND)
     response = HttpResponse(minutes.build(session), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bien-ban-hop-hoi-dong-{session.pk}.docx"'
+    return response
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not selectors.can_manage(request.user, session.council):
+        raise Http404(selectors.SESSION_NOT_FOUND)
+    response = HttpResponse(minutes.build_pdf(session), content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-hop-hoi-dong-{session.pk}.pdf"'
     return response
