@@ -1,0 +1,1 @@
+"""Cuộc thi trực tuyến."""
