@@ -76,7 +76,9 @@ def load_council_demo() -> str:
     )
     members = list(CouncilMember.objects.filter(council=council).select_related("user").order_by("id"))
     if len(at_council) < 3:
-        return f"Hội đồng TĐKT mẫu: {council.name} ({province.name}), 7 thành viên; không có hồ sơ để họp."
+        return (
+            f"Hội đồng TĐKT mẫu: {council.name} ({province.name}), 7 thành viên."  # no dossiers: no session
+        )
     today = timezone.localdate()
     past = _session(council, members, f"Phiên họp xét khen thưởng tháng {(today - dt.timedelta(days=14)).month}",
                     today - dt.timedelta(days=14), at_council[1:])  # fmt: skip
@@ -99,7 +101,9 @@ def load_council_demo() -> str:
     )
 
 
-def _session(council: Council, members: list[CouncilMember], title: str, day: dt.date, dossiers: list) -> Session:
+def _session(
+    council: Council, members: list[CouncilMember], title: str, day: dt.date, dossiers: list
+) -> Session:
     """A session with those dossiers on its agenda, everyone present, every ballot open (secret)."""
     session = services.session_create(
         actor=None, council=council, title=title, date=day, place="Phòng họp số 1, UBND tỉnh",

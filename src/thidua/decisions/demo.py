@@ -42,7 +42,9 @@ def load_decisions_demo() -> str:
         ids = list(services.candidates_available(issuer).filter(dossier=dossier).values_list("pk", flat=True))
         if ids:
             made.append(
-                services.decision_draft_from_candidates(actor=None, issuer=issuer, candidate_ids=ids, **_header(today))
+                services.decision_draft_from_candidates(
+                    actor=None, issuer=issuer, candidate_ids=ids, **_header(today)
+                )
             )
     if not made:
         return "Quyết định khen thưởng mẫu: không có người, tập thể nào được Hội đồng thông qua, bỏ qua."
@@ -52,7 +54,9 @@ def load_decisions_demo() -> str:
     # certificates are there at once even when no worker runs yet.
     build_certificates.call(issued.pk)
     issued.refresh_from_db()
-    printed = "đã in giấy chứng nhận" if issued.certificates_state == CertificatesState.READY else "chưa in được"
+    printed = (
+        "đã in giấy chứng nhận" if issued.certificates_state == CertificatesState.READY else "chưa in được"
+    )
     lines = issued.recipients.count()
     waiting = len(made) - 1
     return (

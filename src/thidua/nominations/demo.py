@@ -1,11 +1,17 @@
 """Demo dossiers, written through the services (actor=None: the operator).
 
-In Mường La, where the demo's unit officer (``canbo_donvi``) works in a THCS
-school and the standing officer (``thuongtruc``) covers the province, five
-dossiers of that school to the body above it, one per step that a role has to
-act on: a draft, a submitted one (to receive), a returned one with reasons per
-candidate, a published one with a comment from the public, one at the council.
-So every role's queue shows something right after ``thidua demo``.
+One story for every demo login: the unit officer (``canbo_donvi``) works in a
+THCS school of Mường La; the standing officer (``thuongtruc``), the council
+member (``hoidong``) and the leader (``lanhdao``) sit at the province (Sơn
+La). So the dossiers ask the province for its Bằng khen (an award within the
+province's authority) and go to the province's standing body: the school's
+own draft and a dossier returned with a reason per candidate; from other
+schools of the province, one to receive, one published for comment with a
+comment from the public, and three sent to the council. The council demo
+(which runs next) votes on those three — two in a past session, closed and
+approved; one in today's session, ballot open and waiting for ``hoidong`` —
+and the decisions demo drafts one decision for ``lanhdao`` to sign and issues
+another with its certificates.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from thidua.nominations import services
 from thidua.nominations.models import AttachmentKind, Dossier
 
 SCHOOL_CODE_SUFFIX = "-THCS-"
+AWARD = "BK_TINH"  # Bằng khen of the province's chairman: the province decides it
 # A minimal valid PDF: the demo files must pass the content check like real ones.
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -46,17 +53,35 @@ def _people(unit: Unit) -> Iterator[Person]:
     yield from Person.objects.filter(unit__path__startswith=unit.path).order_by("sort_key", "id")
 
 
+def _decider(school: Unit) -> Unit:
+    """The province the standing officer (``thuongtruc``) works for — the one
+    body that every demo role above the school belongs to."""
+    from thidua.accounts.enums import Role
+    from thidua.accounts.models import RoleAssignment
+
+    seat = (
+        RoleAssignment.objects.filter(
+            user__username="thuongtruc", role=Role.STANDING_OFFICER, unit__isnull=False
+        )
+        .select_related("unit")
+        .first()
+    )
+    if seat is not None and school.path.startswith(seat.unit.path) and seat.unit.pk != school.pk:
+        return seat.unit
+    return Unit.objects.get(pk=school.parent_id)
+
+
 def _neighbours(school: Unit, decider: Unit) -> list[Unit]:
-    """Other units under the same deciding body, the most staffed first (the
-    school alone has too few people for five dossiers)."""
+    """Other schools under the same deciding body, the most staffed first (the
+    school alone has too few people for all the dossiers)."""
     from django.db.models import Count
 
     return list(
-        Unit.objects.filter(parent=decider)
+        Unit.objects.filter(path__startswith=decider.path, kind=school.kind)
         .exclude(pk=school.pk)
         .annotate(n=Count("people"))
         .filter(n__gte=3)
-        .order_by("-n", "code")[:3]
+        .order_by("-n", "code")[:5]
     )
 
 
@@ -81,11 +106,18 @@ SUMMARIES = (
 )
 
 
+COUNCIL_TITLES = (
+    "Đề nghị tặng Bằng khen cho giáo viên chủ nhiệm năm {year}",
+    "Đề nghị tặng Bằng khen cho cán bộ quản lý giáo dục năm {year}",
+    "Đề nghị tặng Bằng khen cho giáo viên bồi dưỡng học sinh giỏi năm {year}",
+)
+
+
 def load_nominations_demo() -> str:
     school = _school()
     if school is None or school.parent_id is None:
         return "Hồ sơ đề nghị mẫu: không tìm thấy trường của cán bộ mẫu, bỏ qua."
-    decider = Unit.objects.get(pk=school.parent_id)
+    decider = _decider(school)
     pools = {school.pk: _people(school)}
     today = timezone.localdate()
     year = today.year - 1
@@ -114,7 +146,7 @@ def load_nominations_demo() -> str:
                 services.candidate_add(
                     actor=None,
                     dossier=d,
-                    award_type="GK",
+                    award_type=AWARD,
                     year=year,
                     person=person,
                     position=person.position or "Giáo viên",
@@ -130,8 +162,10 @@ def load_nominations_demo() -> str:
         return d
 
     # The unit officer's own school: a draft, and one returned with reasons.
-    dossier(f"Đề nghị tặng Giấy khen năm học {year}-{year + 1} (đang soạn)", 1, files=False)
-    returned = dossier(f"Đề nghị tặng Giấy khen cho tổ chuyên môn năm {year}", 2)
+    dossier(
+        f"Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh năm học {year}-{year + 1} (đang soạn)", 1, files=False
+    )
+    returned = dossier(f"Đề nghị tặng Bằng khen cho tổ chuyên môn năm {year}", 2)
     _step(returned, "submit")
     _step(returned, "receive")
     first = returned.candidates.order_by("id").first()
@@ -143,13 +177,13 @@ def load_nominations_demo() -> str:
         if first
         else {},
     )
-    # Neighbouring units of the same body: what the standing officer works on.
+    # Other schools of the province: what the standing officer works on.
     others = _neighbours(school, decider) or [school]
-    submitted = dossier(f"Đề nghị tặng Giấy khen cho giáo viên dạy giỏi năm {year}", 2, proposer=others[0])
+    submitted = dossier(f"Đề nghị tặng Bằng khen cho giáo viên dạy giỏi năm {year}", 2, proposer=others[0])
     _step(submitted, "submit")
 
     published = dossier(
-        f"Đề nghị tặng Giấy khen nhân dịp tổng kết năm học {year}", 3, proposer=others[1 % len(others)]
+        f"Đề nghị tặng Bằng khen nhân dịp tổng kết năm học {year}", 3, proposer=others[1 % len(others)]
     )
     for action in ("submit", "receive", "appraise"):
         _step(published, action)
@@ -163,13 +197,14 @@ def load_nominations_demo() -> str:
         candidate_id=target.pk if target else None,
     )
 
-    council = dossier(
-        f"Đề nghị tặng Giấy khen cho giáo viên chủ nhiệm năm {year}", 2, proposer=others[2 % len(others)]
-    )
-    for action in ("submit", "receive", "appraise", "to_council"):
-        _step(council, action)
+    # Three to the council: the council demo votes on them (see the module's docstring).
+    for i, title in enumerate(COUNCIL_TITLES):
+        council = dossier(title.format(year=year), 2, proposer=others[(2 + i) % len(others)])
+        for action in ("submit", "receive", "appraise", "to_council"):
+            _step(council, action)
 
     return (
-        f"Hồ sơ đề nghị mẫu: {len(made)} hồ sơ gửi {decider.name} "
-        f"({', '.join(made)}) — dự thảo, chờ tiếp nhận, bị trả lại, đang công khai (1 ý kiến), đang trình Hội đồng."
+        f"Hồ sơ đề nghị mẫu: {len(made)} hồ sơ đề nghị {decider.name} tặng Bằng khen "
+        f"({', '.join(made)}) — dự thảo, bị trả lại, chờ tiếp nhận, đang công khai (1 ý kiến), "
+        "3 hồ sơ trình Hội đồng."
     )

@@ -174,6 +174,7 @@ THIDUA_DEMO_EXTENSIONS = [
     "thidua.movements.demo.load_movements_demo",
     "thidua.nominations.demo.load_nominations_demo",
     "thidua.council.demo.load_council_demo",
+    "thidua.decisions.demo.load_decisions_demo",
     "thidua.contests.demo.load_contests_demo",
 ]
 
