@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 N = 8
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_issuing_never_duplicates_nor_skips(tree, leader, province_officer):
     decisions = []
     for i in range(N + 1):
@@ -62,7 +62,7 @@ def test_parallel_issuing_never_duplicates_nor_skips(tree, leader, province_offi
     assert DecisionCounter.objects.get(issuer=tree["TINH"], year=2025).last_number == N + 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_double_submit_in_parallel_issues_once(tree, people, leader, province_officer):
     d = services.decision_create(
         actor=province_officer,

@@ -86,8 +86,9 @@ def test_create_fill_submit_then_return_with_a_reason(browser, live_server, doss
         form = page.locator("#candidate-form")
         person = form.get_by_role("combobox", name="Cá nhân")
         person.fill("lo thi")
-        option = page.locator("#person-options option").first
-        option.wait_for(state="attached", timeout=10_000)
+        # Wait for the answer to this query (a slow machine may still show an earlier one).
+        option = page.locator("#person-options option", has_text="Lò Thị Mai").first
+        option.wait_for(state="attached", timeout=20_000)
         person.fill(option.get_attribute("value"))
         form.get_by_label("Hình thức, danh hiệu đề nghị").select_option(label="Giấy khen")
         form.get_by_label("Năm thành tích").fill("2025")
@@ -95,6 +96,7 @@ def test_create_fill_submit_then_return_with_a_reason(browser, live_server, doss
         form.get_by_role("button", name="Thêm vào hồ sơ").click()
         page.wait_for_load_state()
         row = page.locator("#candidate-table tbody tr").first
+        row.wait_for(timeout=30_000)
         assert row.locator("td").first.inner_text().startswith("Lò Thị Mai")
         verdict = row.locator(".nm-verdict").inner_text()
         assert any(v in verdict for v in ("Đủ điều kiện", "Không đủ điều kiện", "Cần xem xét"))
