@@ -439,12 +439,19 @@ class RatingSummary:
         )
 
 
-UNIT_EXCELLENT_CAP = Decimal("0.20")  # share of units rated HTXSNV, as the seed reports apply it
+def unit_excellent_cap() -> Decimal:
+    """The ceiling on the share of units rated HTXSNV: data (awards/data/rating_caps.json,
+    regime "unit", marked unconfirmed until a text is found), not a constant here."""
+    from thidua.awards.services import rating_caps
+
+    row = next((c for c in rating_caps() if c["regime"] == "unit"), None)
+    return Decimal(str(row["max_share"])) if row else Decimal("1")
 
 
-def rating_summary(movement: Movement, year: int, max_share: Decimal = UNIT_EXCELLENT_CAP) -> RatingSummary:
+def rating_summary(movement: Movement, year: int, max_share: Decimal | None = None) -> RatingSummary:
     """The yearly ratings of the units expected to register (the same Rating rows
     the eligibility engine reads), their shares, and the HTXSNV cap check."""
+    max_share = unit_excellent_cap() if max_share is None else max_share
     units = list(registrants(movement))
     grades = dict(Rating.objects.filter(unit__in=units, year=year).values_list("unit_id", "grade"))
     rated = len(grades)
