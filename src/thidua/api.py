@@ -271,6 +271,7 @@ def _register_routers() -> None:
     # (no account) that the contests app mounts under /api/v1/public/contests/.
     api.add_router("/", "thidua.contests.api.router")
     api.add_router("/public/contests", "thidua.contests.api_public.router")
+    api.add_router("/", "thidua.reports.api.router")
 
 
 _register_routers()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("thidua.council.urls")),
     path("", include("thidua.decisions.urls")),
     path("", include("thidua.contests.urls")),
+    path("", include("thidua.reports.urls")),
 ]

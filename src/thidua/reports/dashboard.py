@@ -1,0 +1,152 @@
+"""The dashboard's charts as data: one definition per chart serves the
+Chart.js drawing, the table fallback under it and its "tải số liệu (XLSX)"
+download, so the three never disagree. Built from :class:`Figures` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from thidua.reports.figures import Figures
+from thidua.reports.sentences import vn_number
+
+KIND_LABELS = {"collective": "Tập thể", "individual": "Cá nhân", "household": "Hộ gia đình"}
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    type: str  # Chart.js type
+    labels: list[str]
+    datasets: list[dict[str, Any]]
+    stacked: bool = False
+    horizontal: bool = False
+    note: str = ""
+    extra_columns: list[tuple[str, list[Any]]] = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[str]:
+        return ["", *[d["label"] for d in self.datasets], *[c[0] for c in self.extra_columns]]
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        return [
+            [label, *[d["data"][i] for d in self.datasets], *[c[1][i] for c in self.extra_columns]]
+            for i, label in enumerate(self.labels)
+        ]
+
+    @property
+    def display_rows(self) -> list[list[str]]:
+        """The rows as shown in the table fallback: 26.461, 12,5."""
+        return [
+            [r[0], *[vn_number(v) if isinstance(v, (int, float)) else str(v) for v in r[1:]]]
+            for r in self.rows
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(v for d in self.datasets for v in d["data"] if isinstance(v, (int, float)))
+
+    def config(self) -> dict[str, Any]:
+        """The Chart.js configuration (JSON, rendered with json_script)."""
+        scales: dict[str, Any] = {
+            "x": {"stacked": self.stacked},
+            "y": {"stacked": self.stacked, "beginAtZero": True},
+        }
+        return {
+            "type": self.type,
+            "data": {"labels": self.labels, "datasets": self.datasets},
+            "options": {
+                "indexAxis": "y" if self.horizontal else "x",
+                "responsive": True,
+                "maintainAspectRatio": False,
+                "animation": False,
+                "scales": scales,
+                "plugins": {"legend": {"position": "bottom"}, "title": {"display": False}},
+            },
+        }
+
+
+def _per100(n: int, staff: int) -> float | str:
+    if not staff:
+        return "—"
+    return float((Decimal(n) * 100 / staff).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def charts(fig: Figures) -> list[Chart]:
+    out = [
+        Chart(
+            "theo-nam",
+            "Số lượt khen thưởng theo năm",
+            "bar",
+            [str(y.year) for y in fig.awards_by_year],
+            [
+                {"label": KIND_LABELS[k], "data": [getattr(y, k) for y in fig.awards_by_year]}
+                for k in KIND_LABELS
+            ],
+            stacked=True,
+        ),
+        Chart(
+            "theo-hinh-thuc",
+            "Khen thưởng theo hình thức",
+            "bar",
+            [f"{a.name} ({a.authority_label})" for a in fig.awards],
+            [{"label": KIND_LABELS[k], "data": [getattr(a, k) for a in fig.awards]} for k in KIND_LABELS],
+            stacked=True,
+            horizontal=True,
+        ),
+    ]
+    units = [u for u in fig.by_unit if u.awards_total or u.staff]
+    out.append(
+        Chart(
+            "theo-don-vi",
+            "So sánh giữa các đơn vị",
+            "bar",
+            [u.name for u in units],
+            [
+                {"label": "Số lượt khen thưởng", "data": [u.awards_total for u in units]},
+                {"label": "Trên 100 người", "data": [_per100(u.awards_total, u.staff) for u in units]},
+            ],
+            note="“Trên 100 người”: số lượt khen thưởng trên 100 người đang công tác tại đơn vị.",
+            extra_columns=[("Số người đang công tác", [u.staff for u in units])],
+        )
+    )
+    out.append(
+        Chart(
+            "phong-trao",
+            "Tiến độ các phong trào thi đua",
+            "bar",
+            [m.name for m in fig.movements],
+            [
+                {"label": "Chỉ tiêu đạt, vượt", "data": [m.indicators_met for m in fig.movements]},
+                {"label": "Tổng số chỉ tiêu", "data": [m.indicators_total for m in fig.movements]},
+                {"label": "Nhiệm vụ hoàn thành", "data": [m.tasks_done for m in fig.movements]},
+                {"label": "Tổng số nhiệm vụ", "data": [m.tasks_total for m in fig.movements]},
+            ],
+            horizontal=True,
+        )
+    )
+    days = sorted({d["day"] for c in fig.contests for d in c.per_day})
+    out.append(
+        Chart(
+            "cuoc-thi",
+            "Lượt thi theo ngày",
+            "line",
+            [f"{d[8:10]}/{d[5:7]}/{d[:4]}" for d in days],
+            [
+                {
+                    "label": c.name,
+                    "data": [next((x["attempts"] for x in c.per_day if x["day"] == d), 0) for d in days],
+                }
+                for c in fig.contests
+            ],
+        )
+    )
+    return out
+
+
+def chart(fig: Figures, key: str) -> Chart | None:
+    return next((c for c in charts(fig) if c.key == key), None)
