@@ -20,14 +20,51 @@ MODULES: list[dict[str, Any]] = [
     {
         "title": "Đơn vị và cá nhân",
         "text": "Cây đơn vị hành chính, cơ quan, trường học; danh sách cá nhân và quá trình công tác.",
-        "url_name": "directory:units",
+        "links": [
+            ("Đơn vị", "directory:units"),
+            ("Cá nhân", "directory:people"),
+            ("Khối, Cụm", "directory:groups"),
+        ],
     },
-    {"title": "Khen thưởng", "text": "Danh hiệu, hình thức khen thưởng và quyết định khen thưởng."},
-    {"title": "Phong trào thi đua", "text": "Phát động, đăng ký, theo dõi và sơ kết, tổng kết phong trào."},
-    {"title": "Hồ sơ đề nghị", "text": "Lập, trình và thẩm định hồ sơ đề nghị khen thưởng."},
-    {"title": "Hội đồng", "text": "Họp Hội đồng Thi đua – Khen thưởng, bỏ phiếu và biên bản."},
-    {"title": "Cuộc thi trực tuyến", "text": "Tổ chức cuộc thi tìm hiểu trực tuyến, chấm điểm, trao giải."},
-    {"title": "Báo cáo", "text": "Thống kê, báo cáo định kỳ theo mẫu quy định."},
+    {
+        "title": "Khen thưởng",
+        "text": "Danh hiệu, hình thức khen thưởng, sổ theo dõi khen thưởng và xét điều kiện.",
+        "links": [
+            ("Sổ khen thưởng", "awards:registry"),
+            ("Xét điều kiện", "awards:eligibility"),
+            ("Danh mục", "awards:catalogue"),
+        ],
+    },
+    {
+        "title": "Phong trào thi đua",
+        "text": "Phát động, đăng ký, giao ước, chỉ tiêu và nhiệm vụ, chấm điểm Khối/Cụm, sơ kết, tổng kết.",
+        "links": [("Phong trào", "movements:index")],
+    },
+    {
+        "title": "Hồ sơ đề nghị",
+        "text": "Lập, trình, thẩm định, công khai hồ sơ đề nghị khen thưởng; trình cấp trên.",
+        "links": [("Hồ sơ", "nominations:index"), ("Đang công khai", "nominations:public_list")],
+    },
+    {
+        "title": "Hội đồng TĐKT",
+        "text": "Phiên họp, bỏ phiếu kín trực tuyến, biên bản họp.",
+        "links": [("Hội đồng", "council:index")],
+    },
+    {
+        "title": "Quyết định khen thưởng",
+        "text": "Dự thảo, ký, ban hành quyết định; giấy chứng nhận có mã QR; hủy bỏ khen thưởng.",
+        "links": [("Quyết định", "decisions:index")],
+    },
+    {
+        "title": "Cuộc thi trực tuyến",
+        "text": "Tổ chức cuộc thi tìm hiểu trực tuyến, xếp hạng, trao giải, thống kê.",
+        "links": [("Cuộc thi", "contests:index")],
+    },
+    {
+        "title": "Báo cáo",
+        "text": "Số liệu, báo cáo tổng kết, biểu thống kê, biểu đồ.",
+        "links": [("Báo cáo", "reports:index")],
+    },
 ]
 
 
