@@ -3,10 +3,12 @@
 Why a separate loader: checking 10,000 candidates one by one would send tens
 of thousands of queries. Here every kind of fact (ratings, registry records,
 initiatives with their authors, disciplinary measures, members of
-collectives) is fetched with one query per chunk of up to 10,000 ids (fewer
-on an SQLite build with a low limit on bound variables) — whatever the
-number of candidates, and kept in plain dictionaries that the engine reads
-in memory.
+collectives) is fetched with one query per chunk of up to 10,000 ids —
+whatever the number of candidates — and kept in plain dictionaries that the
+engine reads in memory. The ids go into the SQL as one literal list or one
+array (:class:`IdList`) and the rows come straight from the driver
+(:func:`_rows`): at 10,000 candidates binding the ids one by one and the
+ORM's per-row work cost as much as the queries.
 
 Only what can count is loaded: valid registry records of a regular or tenure
 occasion (thematic and sudden awards never count toward chains, D152 art.
@@ -33,42 +35,72 @@ from thidua.awards.models import UNIQUE_PER_YEAR, AwardRecord, Discipline, Initi
 from thidua.directory.models import PersonPosting, Unit
 
 CHUNK = 10_000
-"""Ids per query at most. SQLite binds each id as a variable and older builds
-allow only 999 of them: there a chunk is half the connection's limit (499);
-current builds allow 32,766 or more. PostgreSQL takes the list as one array."""
+"""Ids per query at most (a 60 kB literal list on SQLite, one array on PostgreSQL)."""
+
+
+class IdList(list):
+    """Integer ids written into SQL as one value: a literal list on SQLite, one
+    array parameter on PostgreSQL — built once and reused by every fact query
+    of a chunk.
+
+    Why not Django's ``In``: 10,000 ids cost more to prepare and bind than to
+    query (a placeholder each, rewritten one by one by the SQLite backend's
+    regular expression; one array element each, dumped in Python, on
+    PostgreSQL). Every id is passed through ``int()``, so the literal cannot
+    carry anything but digits."""
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        super().__init__(int(i) for i in ids)
+        self.csv = ",".join(map(str, self))
 
 
 class _Ids(Lookup):
-    """``column IN (ids)`` for a list of plain integer ids, without the per-value
-    preparation of Django's ``In`` (40,000 ids cost more to prepare than to
-    query). On PostgreSQL the list is one array parameter: ``column = ANY(%s)``."""
+    """``column IN (ids)`` for an :class:`IdList`: ``IN (1,2,…)`` on SQLite,
+    ``column = ANY(%s::bigint[])`` with the array as one text parameter on PostgreSQL."""
 
     lookup_name = "ids"
     prepare_rhs = False
 
-    def get_prep_lookup(self) -> list[int]:
+    def get_prep_lookup(self) -> IdList:
         return self.rhs
 
     def as_sql(self, compiler, connection):  # type: ignore[override]
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids: IdList = self.rhs
+        if not ids:
+            return "1 = 0", ()
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
-        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, f"{{{ids.csv}}}")
+        return f"{lhs} IN ({ids.csv})", tuple(lhs_params)
 
 
-def _in(column: str, ids: list[int]) -> _Ids:
+def _in(column: str, ids: IdList) -> _Ids:
     """``column IN (ids)``, cheap to build for thousands of ids."""
     return _Ids(F(column), ids)
 
 
-def chunks(ids: Iterable[int], size: int | None = None) -> Iterator[list[int]]:
-    """Sorted, de-duplicated ids in lists of at most ``size`` (default: what the database takes)."""
-    if size is None:
-        limit = connection.features.max_query_params
-        size = CHUNK if limit is None else max(1, min(CHUNK, limit // 2))
-    items = sorted(set(ids))
+def _rows(queryset) -> list[tuple]:
+    """The rows of a ``values_list`` query as the driver returns them.
+
+    Skips the ORM's per-row machinery (converters, iterator), which costs as
+    much as the query itself for 10,000 rows; the drivers already return the
+    Python types the ORM would (SQLite parses ``date``/``bool`` columns by
+    their declared type, see the sqlite3 backend's ``register_converter``)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def chunks(ids: Iterable[int], size: int | None = None) -> Iterator[IdList]:
+    """Sorted, de-duplicated ids in lists of at most ``size`` (default :data:`CHUNK`).
+
+    The ids are not bound as variables (see :class:`IdList`), so SQLite's limit
+    on bound variables does not apply."""
+    size = size or CHUNK
+    items = sorted({int(i) for i in ids})
     for start in range(0, len(items), size):
-        yield items[start : start + size]
+        yield IdList(items[start : start + size])
 
 
 class RatingFact(NamedTuple):
@@ -161,8 +193,24 @@ class Needs:
     award_codes: set[str] = field(default_factory=set)
 
 
-def _records(queryset, needs: Needs) -> Iterator[tuple]:
-    qs = queryset.filter(
+def _ratings(column: str, ids: IdList, first: int, last: int, into: dict[int, dict[int, RatingFact]]) -> None:
+    """The ratings of years ``first``–``last`` of the subjects ``column IN ids``, into ``into``."""
+    rows = _rows(
+        Rating.objects.filter(_in(column, ids), year__gte=first, year__lte=last)
+        .order_by()
+        .values_list("year", "grade", "source", column)
+    )
+    # A row is (year, grade, source, subject): the fact is its first three. tuple.__new__
+    # is what RatingFact._make calls, without the Python-level wrapper.
+    new = tuple.__new__
+    for row in rows:  # keyed by year: any order
+        into[row[3]][row[0]] = new(RatingFact, row[:3])
+
+
+def _records(column: str, ids: IdList, needs: Needs, into: dict[int, list[RecordFact]]) -> None:
+    """The registry records that can count, of the subjects ``column IN ids``, into ``into``."""
+    qs = AwardRecord.objects.filter(
+        _in(column, ids),
         status=RecordStatus.VALID,
         occasion__in=UNIQUE_PER_YEAR,
         award_type__code__in=sorted(needs.award_codes),
@@ -171,31 +219,14 @@ def _records(queryset, needs: Needs) -> Iterator[tuple]:
     if not needs.any_earlier_year:
         qs = qs.filter(year__gte=needs.first_year)
     # Unordered: at most one such record per recipient, award and year (award_unique_*).
-    return (
-        qs.order_by()
-        .values_list(
-            "person_id",
-            "unit_id",
-            "household_id",
-            "id",
-            "award_type__code",
-            "year",
-            "decision_number",
-            "decision_date",
+    rows = _rows(
+        qs.order_by().values_list(
+            column, "id", "award_type__code", "year", "decision_number", "decision_date"
         )
-        .iterator(chunk_size=2000)
     )
-
-
-def _add_records(rows: Iterable[tuple], facts: Facts) -> None:
-    for person_id, unit_id, household_id, rid, code, year, number, date in rows:
-        rec = RecordFact(rid, code, year, number, date)
-        if person_id is not None:
-            facts.person_records[person_id].append(rec)
-        elif unit_id is not None:
-            facts.unit_records[unit_id].append(rec)
-        elif household_id is not None:
-            facts.household_records[household_id].append(rec)
+    new = tuple.__new__  # as in _ratings
+    for row in rows:
+        into[row[0]].append(new(RecordFact, row[1:]))
 
 
 def _load_members(needs: Needs, facts: Facts) -> set[int]:
@@ -236,24 +267,16 @@ def load(needs: Needs) -> Facts:
         return facts
     members = _load_members(needs, facts)
     person_ids = needs.person_ids | members
+    first, last = needs.first_year, needs.last_year
     for chunk in chunks(person_ids):
-        for person_id, year, grade, source in (
-            Rating.objects.filter(
-                _in("person_id", chunk), year__gte=needs.first_year, year__lte=needs.last_year
+        _ratings("person_id", chunk, first, last, facts.person_ratings)
+        if needs.award_codes:
+            _records("person_id", chunk, needs, facts.person_records)
+        for row in _rows(
+            Initiative.authors.through.objects.filter(
+                _in("person_id", chunk), initiative__year__gte=first, initiative__year__lte=last
             )
             .order_by()
-            .values_list("person_id", "year", "grade", "source")
-            .iterator(chunk_size=2000)
-        ):  # keyed by year: any order
-            facts.person_ratings[person_id][year] = RatingFact(year, grade, source)
-        if needs.award_codes:
-            _add_records(_records(AwardRecord.objects.filter(_in("person_id", chunk)), needs), facts)
-        for row in (
-            Initiative.authors.through.objects.filter(
-                _in("person_id", chunk),
-                initiative__year__gte=needs.first_year,
-                initiative__year__lte=needs.last_year,
-            )
             .values_list(
                 "person_id",
                 "initiative_id",
@@ -271,30 +294,23 @@ def load(needs: Needs) -> Facts:
                 "initiative__consumed_by__household_id",
                 "initiative__consumed_by__status",
             )
-            .iterator(chunk_size=2000)
         ):
             person_id, *values, consumed_status = row
             if values[7] is not None and consumed_status != RecordStatus.VALID:
                 # A revoked award no longer stands: the initiative it used is free again.
                 values[7:] = [None] * 6
             facts.initiatives[person_id].append(InitiativeFact(*values))
-        for person_id, measure, start, end, number in Discipline.objects.filter(
-            _in("person_id", chunk)
-        ).values_list("person_id", "measure", "start_date", "end_date", "decision_number"):
+        for person_id, measure, start, end, number in _rows(
+            Discipline.objects.filter(_in("person_id", chunk)).values_list(  # newest first (Meta)
+                "person_id", "measure", "start_date", "end_date", "decision_number"
+            )
+        ):
             facts.disciplines[person_id].append(DisciplineFact(measure, start, end, number))
     for chunk in chunks(needs.unit_ids):
-        for unit_id, year, grade, source in (
-            Rating.objects.filter(
-                _in("unit_id", chunk), year__gte=needs.first_year, year__lte=needs.last_year
-            )
-            .order_by()
-            .values_list("unit_id", "year", "grade", "source")
-            .iterator(chunk_size=2000)
-        ):
-            facts.unit_ratings[unit_id][year] = RatingFact(year, grade, source)
+        _ratings("unit_id", chunk, first, last, facts.unit_ratings)
         if needs.award_codes:
-            _add_records(_records(AwardRecord.objects.filter(_in("unit_id", chunk)), needs), facts)
+            _records("unit_id", chunk, needs, facts.unit_records)
     if needs.award_codes:
         for chunk in chunks(needs.household_ids):
-            _add_records(_records(AwardRecord.objects.filter(_in("household_id", chunk)), needs), facts)
+            _records("household_id", chunk, needs, facts.household_records)
     return facts

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from thidua.awards import facts as F
 from thidua.awards.engine.messages import _CONFIDENCE_LABEL, _KIND_PHRASE, _REVIEW, _date, _pct, _record_ref
-from thidua.awards.engine.rules import RuleBook, _Ctx, _RuleSet
+from thidua.awards.engine.rules import RuleBook, _Group, _RuleSet, records_index
 from thidua.awards.engine.tree import _Shape, criteria_of
 from thidua.awards.engine.types import (
     ELIGIBLE,
@@ -54,7 +54,9 @@ def check(candidates: Sequence[Candidate], *, as_of: dt.date | None = None) -> l
     """Judge every candidate; verdicts in the same order.
 
     The facts of all candidates are loaded first (a fixed number of queries,
-    whatever ``len(candidates)``), then each criteria tree is evaluated in memory.
+    whatever ``len(candidates)``), then each criteria tree is evaluated in memory,
+    column-wise: the candidates of one rule, recipient kind and achievement year
+    are judged together, criterion by criterion (:meth:`_Shape.columns`).
     The cyclic garbage collector is paused meanwhile: the run allocates hundreds
     of thousands of small acyclic objects, and its passes over them cost more
     than the evaluation itself at 10,000 candidates."""
@@ -71,7 +73,7 @@ class _Plan:
     """What every candidate for one (award, day, issuer) shares: the rule set, the
     rule, its compiled tree and the warnings that do not depend on the recipient."""
 
-    __slots__ = ("day", "kinds", "name", "needed", "rs", "rs_pk", "rule", "shape", "warnings")
+    __slots__ = ("day", "groups", "kinds", "name", "needed", "rs", "rs_pk", "rule", "shape", "warnings")
 
     def __init__(self, book: RuleBook, award: str, day: dt.date, issuer_id: int | None, shapes: dict) -> None:
         chosen = book.rule_set_for(day)
@@ -83,6 +85,7 @@ class _Plan:
         self.kinds: frozenset[str] = frozenset()
         self.warnings: list[str] = []  # on the judged path: draft rule set, unconfirmed rule
         self.needed = False  # its codes and lookback are in the Needs already
+        self.groups: dict[tuple[str, int], _Batch] = {}  # its candidates by (kind, year)
         self.name = ""
         rule, rs = self.rule, self.rs
         if rule is None or rs is None or self.rs_pk is None:
@@ -99,58 +102,97 @@ class _Plan:
             self.warnings.append(f"Quy định về {name} ({rs.code}): {label} — cần đối chiếu văn bản.")
 
 
+_INDIVIDUAL, _COLLECTIVE, _HOUSEHOLD = (
+    str(RecipientKind.INDIVIDUAL.value),
+    str(RecipientKind.COLLECTIVE.value),
+    str(RecipientKind.HOUSEHOLD.value),
+)
+
+
+class _Batch:
+    """The candidates of one plan, recipient kind and achievement year, judged together."""
+
+    __slots__ = ("candidates", "kind", "plan", "sids", "slots", "year")
+
+    def __init__(self, plan: _Plan, kind: str, year: int) -> None:
+        self.plan, self.kind, self.year = plan, kind, year
+        self.slots: list[int] = []  # their places in the call's list of candidates
+        self.candidates: list[Candidate] = []
+        self.sids: list[int] = []
+
+
 def _check(candidates: Sequence[Candidate], as_of: dt.date | None) -> list[Verdict]:
     default_day = as_of or _today()
     book = RuleBook()
     plans: dict[tuple, _Plan] = {}
     shapes: dict[int, _Shape] = {}
-    work: list[tuple[Candidate, _Plan, str | None]] = []
+    groups: list[_Batch] = []
+    verdicts: list[Verdict | None] = [None] * len(candidates)
+    refused: list[tuple[int, Candidate, _Plan, str | None]] = []
     needs = F.Needs()
-    ids = {
-        RecipientKind.INDIVIDUAL: needs.person_ids,
-        RecipientKind.COLLECTIVE: needs.unit_ids,
-        RecipientKind.HOUSEHOLD: needs.household_ids,
-    }
+    ids = {_INDIVIDUAL: needs.person_ids, _COLLECTIVE: needs.unit_ids, _HOUSEHOLD: needs.household_ids}
     first_year, last_year = needs.first_year, needs.last_year
-    for c in candidates:
+    plan_key: tuple | None = None
+    plan: _Plan | None = None
+    for i, c in enumerate(candidates):
         day = c.as_of or default_day
         key = (c.award, day, c.issuer_id)
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = _Plan(book, c.award, day, c.issuer_id, shapes)
+        if key != plan_key:  # candidates mostly come in runs of one award: skip the dict
+            plan_key, plan = key, plans.get(key)
+            if plan is None:
+                plan = plans[key] = _Plan(book, c.award, day, c.issuer_id, shapes)
+        assert plan is not None
         kind = (
-            RecipientKind.INDIVIDUAL
+            _INDIVIDUAL
             if c.person_id is not None
-            else RecipientKind.COLLECTIVE
+            else _COLLECTIVE
             if c.unit_id is not None
-            else RecipientKind.HOUSEHOLD
+            else _HOUSEHOLD
             if c.household_id is not None
             else None
-        )  # Candidate.kind, inline: this loop runs once per candidate
-        work.append((c, plan, kind))
+        )  # Candidate.kind, inline and as a plain str (cheaper to hash): this loop runs once per candidate
         shape = plan.shape
         if shape is None or kind not in plan.kinds:
+            refused.append((i, c, plan, kind))
             continue
-        ids[kind].add(c.person_id or c.unit_id or c.household_id or 0)
+        sid = c.person_id or c.unit_id or c.household_id or 0  # as _Ctx.sid
+        ids[kind].add(sid)
+        year = c.year
+        group = plan.groups.get((kind, year))
+        if group is None:
+            group = plan.groups[(kind, year)] = _Batch(plan, kind, year)
+            groups.append(group)
+        group.slots.append(i)
+        group.candidates.append(c)
+        group.sids.append(sid)
         if not plan.needed:
             plan.needed = True
             needs.award_codes.add(c.award)
             needs.award_codes |= shape.codes
             needs.any_earlier_year = needs.any_earlier_year or shape.earlier
-        if shape.members and kind == RecipientKind.COLLECTIVE:
+        if shape.members and kind == _COLLECTIVE:
             needs.member_unit_ids.add(c.unit_id or 0)
-            needs.member_years.add(c.year)
-        first = c.year - shape.lookback + 1
+            needs.member_years.add(year)
+        first = year - shape.lookback + 1
         if first < first_year:
             first_year = first
-        if c.year > last_year:
-            last_year = c.year
+        if year > last_year:
+            last_year = year
     needs.first_year, needs.last_year = first_year, last_year
-    facts = F.load(needs)
-    return [
-        _judge(book, facts, c, plan, kind) if kind in plan.kinds else _refuse(book, c, plan, kind)
-        for c, plan, kind in work
-    ]
+    facts = F.load(needs) if groups else F.Facts()
+    held: dict[str, dict] = {}
+    for batch in groups:
+        plan, kind = batch.plan, batch.kind
+        index = held.get(kind)
+        if index is None:
+            index = held[kind] = records_index(facts, kind)
+        group = _Group(book, facts, kind, batch.year, plan.day, plan.rs_pk or 0, index)
+        group.candidates, group.sids = batch.candidates, batch.sids
+        for i, verdict in zip(batch.slots, _judge(plan, group), strict=True):
+            verdicts[i] = verdict
+    for i, c, plan, kind in refused:
+        verdicts[i] = _refuse(book, c, plan, kind)
+    return verdicts  # type: ignore[return-value]  # every slot is filled
 
 
 def _refuse(book: RuleBook, c: Candidate, plan: _Plan, kind: str | None) -> Verdict:
@@ -186,34 +228,72 @@ def _refuse(book: RuleBook, c: Candidate, plan: _Plan, kind: str | None) -> Verd
     )  # fmt: skip
 
 
-def _judge(book: RuleBook, facts: F.Facts, c: Candidate, plan: _Plan, kind: str) -> Verdict:
-    """Evaluate the criteria tree of ``plan`` for one candidate it is meant for."""
+def _judge(plan: _Plan, g: _Group) -> list[Verdict]:
+    """Evaluate the criteria tree of ``plan`` for a group of candidates it is meant
+    for (one recipient kind, one achievement year), criterion by criterion over
+    the whole group (:meth:`_Shape.columns`)."""
     rule, rs, shape, name = plan.rule, plan.rs, plan.shape, plan.name
     assert rule is not None and rs is not None and plan.rs_pk is not None and shape is not None
-    warnings = list(plan.warnings)
-    cutoff = None
+    kind, year, facts = g.kind, g.year, g.facts
     if kind == RecipientKind.INDIVIDUAL and shape.discipline:
-        measures = facts.disciplines.get(c.person_id or 0)
-        if measures:
-            ended = [d.end for d in measures if d.end and d.end < plan.day]
-            cutoff = max(ended) if ended else None
-    ctx = _Ctx(book, facts, c, kind, c.year, plan.day, plan.rs_pk, cutoff)
-    held = False
-    award, year = c.award, c.year
-    for rec in ctx.records():
-        if rec.code == award and rec.year == year:
+        cutoffs: list[dt.date | None] = []
+        for sid in g.sids:
+            measures = facts.disciplines.get(sid)
+            ended = [d.end for d in measures if d.end and d.end < plan.day] if measures else None
+            cutoffs.append(max(ended) if ended else None)
+        g.cutoffs = cutoffs
+    else:
+        g.cutoffs = [None] * len(g.sids)
+    column = shape.columns(kind)(g) if shape.leaves else None
+    award, base, rule_pk = g.candidates[0].award, plan.warnings, rule.pk
+    duplicates = g.held.get((award, year), {})
+    verdicts: list[Verdict] = []
+    deferred, status, code, root, sids = Verdict.deferred, STATUS, rs.code, shape.root, g.sids
+    phrases: dict[int, tuple[list[str], list[str]]] = {}  # "còn thiếu" lines by the missing list they say
+    for i, c in enumerate(g.candidates):
+        warnings = list(base) if base else []
+        held = False
+        records = duplicates.get(sids[i])
+        if records:
             held = True
-            warnings.append(f"Đã được tặng {name} năm {year} ({_record_ref(rec)}): đề nghị trùng.")
-    if not shape.leaves:
-        criteria = [
-            CriterionResult("manual", None, f"Chưa có tiêu chuẩn cho {name}{_REVIEW}", rule.citation, [])
-        ]
-        return Verdict(c, NEEDS_REVIEW, None, rs.code, rule.pk, criteria, warnings, [], name, held)
-    met, missing = shape.judge(ctx)
-    return Verdict.deferred(
-        c, STATUS[met], met, rs.code, rule.pk, (criteria_of, (shape.root, ctx, met)), warnings,
-        [f"còn thiếu: {m}" for m in missing] if met is False else [], name, held,
-    )  # fmt: skip
+            for rec in records:
+                warnings.append(f"Đã được tặng {name} năm {year} ({_record_ref(rec)}): đề nghị trùng.")
+        if column is None:
+            criteria = [
+                CriterionResult("manual", None, f"Chưa có tiêu chuẩn cho {name}{_REVIEW}", rule.citation, [])
+            ]
+            verdicts.append(Verdict(c, NEEDS_REVIEW, None, code, rule_pk, criteria, warnings, [], name, held))
+            continue
+        met, missing = column[i]
+        if met is False:
+            # Candidates mostly share their missing list (one per criterion failed): word it once
+            # (the list is kept alive beside its words, so its id is not reused meanwhile).
+            said = phrases.get(id(missing))
+            if said is None:
+                said = phrases[id(missing)] = (missing, [f"còn thiếu: {m}" for m in missing])
+            lines = list(said[1])
+        else:
+            lines = []
+        verdicts.append(
+            deferred(
+                c,
+                status[met],
+                met,
+                code,
+                rule_pk,
+                (_criteria, root, g, i, met),
+                warnings,
+                lines,
+                name,
+                held,
+            )
+        )
+    return verdicts
+
+
+def _criteria(root: Any, g: _Group, i: int, met: bool | None) -> list[CriterionResult]:
+    """The ``i``-th candidate's criteria in full (read from a deferred :class:`Verdict`)."""
+    return criteria_of(root, g.ctx(i), met)
 
 
 def check_one(candidate: Candidate, as_of: dt.date | None = None) -> Verdict:

@@ -91,8 +91,9 @@ _NO_RATINGS: dict[int, F.RatingFact] = {}
 
 
 class _Ctx:
-    """One candidate's view of the loaded facts (built 10,000 times a call: slots,
-    and the subject's records, ratings and held awards looked up once)."""
+    """One candidate's view of the loaded facts (slots, and the subject's records,
+    ratings and held awards looked up once). A check of many candidates builds
+    one only where a criterion needs it and when the criteria are read (:class:`_Group`)."""
 
     __slots__ = ("_held", "_ratings", "_records", "as_of", "book", "candidate", "cutoff", "facts", "kind")
     __slots__ += ("rule_set_pk", "sid", "year")
@@ -158,3 +159,76 @@ class _Ctx:
                 f"chưa có trong quy định{_REVIEW}"
             )
         return None
+
+
+_EMPTY: dict = {}
+
+
+class _Group:
+    """Many candidates' view of the loaded facts, for judging them column-wise: one
+    rule (its plan), one recipient kind, one achievement year.
+
+    Each criterion is answered for the whole column of subjects at once
+    (:mod:`.fast`); a candidate's own :class:`_Ctx` is built only where a
+    criterion needs the general path (an initiative, a disciplinary measure)
+    and when its criteria are read."""
+
+    __slots__ = ("_ctxs", "as_of", "book", "candidates", "cutoffs", "facts", "held", "kind", "rule_set_pk")
+    __slots__ += ("sids", "year")
+
+    def __init__(
+        self,
+        book: RuleBook,
+        facts: F.Facts,
+        kind: str,
+        year: int,
+        as_of: dt.date,
+        rule_set_pk: int,
+        held: dict[tuple[str, int], dict[int, list[F.RecordFact]]],
+    ) -> None:
+        self.book, self.facts, self.kind, self.year = book, facts, kind, year
+        self.as_of, self.rule_set_pk = as_of, rule_set_pk
+        self.held = held  # see records_index: the kind's records by (award, year) and subject
+        self.candidates: list[Candidate] = []
+        self.sids: list[int] = []
+        self.cutoffs: list[dt.date | None] = []
+        self._ctxs: list[_Ctx | None] = []
+
+    def ctx(self, i: int) -> _Ctx:
+        """The ``i``-th candidate's own view (built once, when first needed)."""
+        if not self._ctxs:
+            self._ctxs = [None] * len(self.candidates)
+        ctx = self._ctxs[i]
+        if ctx is None:
+            ctx = self._ctxs[i] = _Ctx(
+                self.book, self.facts, self.candidates[i], self.kind, self.year, self.as_of,
+                self.rule_set_pk, self.cutoffs[i],
+            )  # fmt: skip
+        return ctx
+
+    def ratings(self) -> dict[int, dict[int, F.RatingFact]]:
+        attr = _RATINGS.get(self.kind)
+        return getattr(self.facts, attr) if attr else _EMPTY
+
+    def excluded(self, code: str) -> bool:
+        """As :meth:`_Ctx.excluded`: ``code`` is not given to this kind of recipient."""
+        kinds = self.book.kinds_of(code, self.rule_set_pk)
+        return kinds is not None and self.kind not in kinds
+
+
+def records_index(facts: F.Facts, kind: str) -> dict[tuple[str, int], dict[int, list[F.RecordFact]]]:
+    """The loaded records of one kind of subject by (award, year), then by subject, in
+    the order :meth:`_Ctx.records` lists them: one pass instead of a search per candidate."""
+    index: dict[tuple[str, int], dict[int, list[F.RecordFact]]] = {}
+    for sid, records in getattr(facts, _RECORDS[kind]).items():
+        for r in records:
+            key = (r.code, r.year)
+            by_subject = index.get(key)
+            if by_subject is None:
+                by_subject = index[key] = {}
+            found = by_subject.get(sid)
+            if found is None:
+                by_subject[sid] = [r]
+            else:
+                found.append(r)
+    return index

@@ -4,14 +4,14 @@ evaluated for each candidate with the tri-state ``all``/``any`` logic."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from thidua.awards.engine.fast import QUICK
+from thidua.awards.engine.fast import _NOTHING, _UNKNOWN, _YES, COLUMNS, QUICK, Column, Quick
 from thidua.awards.engine.messages import _REVIEW
 from thidua.awards.engine.predicates import PREDICATES, Result
-from thidua.awards.engine.rules import _Ctx
+from thidua.awards.engine.rules import _Ctx, _Group
 from thidua.awards.engine.types import CriterionResult
 from thidua.awards.enums import Confidence
 
@@ -44,12 +44,19 @@ class _Shape:
 
     leaves: list[dict[str, Any]]
     root: _Node
-    judge: Callable[[_Ctx], tuple[bool | None, list[str]]]  # the verdict alone (see _judge_of)
     lookback: int  # years before Y (inclusive of Y) whose facts count
     codes: set[str]
     earlier: bool  # holds_before: any earlier year
     members: bool
     discipline: bool
+    _columns: dict[str, Batch] = field(default_factory=dict)
+
+    def columns(self, kind: str) -> Batch:
+        """The tree for candidates of ``kind``, compiled to answer a whole :class:`_Group` at once."""
+        found = self._columns.get(kind)
+        if found is None:
+            found = self._columns[kind] = _batch_of(self.root, kind)
+        return found
 
     @classmethod
     def of(cls, criteria: Any) -> _Shape:
@@ -58,7 +65,6 @@ class _Shape:
         return cls(
             leaves=leaves,
             root=root,
-            judge=_judge_of(root),
             lookback=max(
                 [int(leaf.get(_LOOKBACK[leaf["pred"]], 1)) for leaf in leaves if leaf["pred"] in _LOOKBACK]
                 or [1]
@@ -179,7 +185,7 @@ def _options(misses: list[list[str]]) -> list[str]:
 
 def criteria_of(root: _Node, ctx: _Ctx, met: bool | None) -> list[CriterionResult]:
     """Every leaf of the tree judged in full, with its message and facts (a
-    :class:`Verdict`'s deferred criteria; ``met`` is what :attr:`_Shape.judge` found)."""
+    :class:`Verdict`'s deferred criteria; ``met`` is what :meth:`_Shape.columns` found)."""
     out: list[CriterionResult] = []
     found, _missing = _evaluate(root, ctx, out)
     assert found == met, (found, met)
@@ -189,83 +195,90 @@ def criteria_of(root: _Node, ctx: _Ctx, met: bool | None) -> list[CriterionResul
 Judge = Callable[[_Ctx], tuple[bool | None, list[str]]]
 
 
-def _judge_of(node: _Node) -> Judge:
-    """The tree compiled to closures that return ``(met, missing)`` as :func:`_evaluate`
-    does, without messages: the quick predicates of :mod:`.fast` where there
-    are, and an any-of group stops at its first option met."""
+def _judge_leaf(node: _Node) -> Judge:
+    """A leaf as a function of one candidate's :class:`_Ctx` returning ``(met, missing)``
+    without the message: its quick predicate (:mod:`.fast`) if it has one, else the full one."""
+    leaf, quick, fn = node.leaf, node.quick, node.fn
+    if quick is not None:
+        return partial(quick, leaf)
+
+    def judge_full(ctx: _Ctx) -> tuple[bool | None, list[str]]:
+        met, _message, _refs, missing = fn(leaf, ctx)
+        return met, missing
+
+    return judge_full
+
+
+Batch = Callable[[_Group], Column]
+
+
+def _batch_of(node: _Node, kind: str) -> Batch:
+    """The tree compiled to answer, for every candidate of a :class:`_Group` (all of
+    ``kind``), the ``(met, missing)`` that :func:`_evaluate` answers for one (which
+    :func:`criteria_of` asserts when the criteria are read).
+
+    Branches for another kind of recipient are pruned here, once; each leaf
+    is answered column-wise (:data:`.fast.COLUMNS`) or, for a predicate without
+    a column version, candidate by candidate."""
     if node.op == "leaf":
-        leaf, quick, fn = node.leaf, node.quick, node.fn
-        if quick is not None:
-            return partial(quick, leaf)
+        column = COLUMNS.get(str(node.leaf.get("pred")))
+        if column is not None:
+            return partial(column, node.leaf)
+        judge = _judge_leaf(node)
+        return lambda g: [judge(g.ctx(i)) for i in range(len(g.sids))]
+    kids = [_batch_of(child, kind) for child in node.children if child.kinds is None or kind in child.kinds]
+    if node.children and not kids:
+        return lambda g: [_UNKNOWN] * len(g.sids)  # no branch for this kind: a human must judge
+    if not kids:
+        empty: tuple[bool | None, list[str]] = (False, _NOTHING) if node.op == "any" else _YES
+        return lambda g: [empty] * len(g.sids)
+    if len(kids) == 1 and node.op == "all":
+        return kids[0]  # all of one: what the child answers (only a False one's missing is read)
+    return partial(_batch_any if node.op == "any" else _batch_all, kids)
 
-        def judge_full(ctx: _Ctx) -> tuple[bool | None, list[str]]:
-            met, _message, _refs, missing = fn(leaf, ctx)
-            return met, missing
 
-        return judge_full
-    kids = [(child.kinds, _judge_of(child)) for child in node.children]
-    if any(kinds is not None for kinds, _kid in kids):
-        return _judge_by_kind(node.op, kids)
-    plain = [kid for _kinds, kid in kids]
-    if node.op == "any":
-
-        def judge_any(ctx: _Ctx) -> tuple[bool | None, list[str]]:
-            seen_none = False
-            misses = []
-            for kid in plain:
-                met, missing = kid(ctx)
-                if met is True:
-                    return True, []
-                if met is None:
-                    seen_none = True
-                else:
-                    misses.append(missing)
-            return (None, []) if seen_none else (False, _options(misses))
-
-        return judge_any
-
-    def judge_all(ctx: _Ctx) -> tuple[bool | None, list[str]]:
-        seen_none = seen_false = False
-        missing_all: list[str] = []
-        for kid in plain:
-            met, missing = kid(ctx)
+def _batch_all(kids: list[Batch], g: _Group) -> Column:
+    """All of: folded column by column (False if any False, its missing phrases in
+    order; else None if any None; else True), touching only the rows a column changes."""
+    columns = [kid(g) for kid in kids]
+    out = list(columns[0])
+    for column in columns[1:]:
+        for i, b in enumerate(column):
+            if b is _YES:
+                continue
+            met = b[0]
             if met is False:
-                seen_false = True
-                missing_all += missing
-            elif met is None:
-                seen_none = True
-        if seen_false:
-            return False, missing_all
-        return (None if seen_none else True), []
-
-    return judge_all
+                a = out[i]
+                # the first one failed shares its list (nobody modifies one); more are joined anew
+                out[i] = (False, a[1] + b[1]) if a[0] is False else b
+            elif met is None and out[i][0] is True:
+                out[i] = _UNKNOWN
+    return out
 
 
-def _judge_by_kind(op: str, kids: list[tuple[frozenset[str] | None, Judge]]) -> Judge:
-    """A group some of whose branches are for one kind of recipient only (``"kinds"``):
-    the branch for the candidate's kind is judged, as :func:`_evaluate` does."""
-
-    def judge(ctx: _Ctx) -> tuple[bool | None, list[str]]:
-        applicable = [kid for kinds, kid in kids if kinds is None or ctx.kind in kinds]
-        if not applicable:
-            return None, []
-        seen_true = seen_none = seen_false = False
-        misses: list[list[str]] = []
-        for kid in applicable:
-            met, missing = kid(ctx)
+def _batch_any(kids: list[Batch], g: _Group) -> Column:
+    """Any of: True if any True, else None if any None, else False with every
+    option's missing phrases (:func:`_options`)."""
+    out: Column = []
+    options: dict[tuple[int, ...], Quick] = {}  # _options of the same lists, worked out once
+    for row in zip(*[kid(g) for kid in kids], strict=True):
+        seen_none = False
+        misses = []
+        for met, missing in row:
             if met is True:
-                seen_true = True
-            elif met is None:
+                out.append(_YES)
+                break
+            if met is None:
                 seen_none = True
             else:
-                seen_false = True
                 misses.append(missing)
-        if op == "any":
-            if seen_true or seen_none:
-                return (True if seen_true else None), []
-            return False, _options(misses)
-        if seen_false:
-            return False, [p for miss in misses for p in miss]
-        return (None if seen_none else True), []
-
-    return judge
+        else:
+            if seen_none:
+                out.append(_UNKNOWN)
+                continue
+            key = tuple(map(id, misses))  # the lists stay alive in the kids' columns meanwhile
+            found = options.get(key)
+            if found is None:
+                found = options[key] = (False, _options(misses))
+            out.append(found)
+    return out

@@ -56,6 +56,9 @@ class CriterionResult:
     alternative: str = ""
 
 
+_PENDING: list[CriterionResult] = []  # a deferred verdict's criteria until read: never returned
+
+
 class Verdict:
     """The answer for one candidate: status, the rule applied, each criterion judged.
 
@@ -95,7 +98,7 @@ class Verdict:
         self.warnings = [] if warnings is None else warnings
         self.missing = [] if missing is None else missing
         self.award_name, self.already_held = award_name, already_held
-        self._source: tuple[Any, tuple] | None = None
+        self._source: tuple | None = None
 
     @classmethod
     def deferred(
@@ -105,16 +108,16 @@ class Verdict:
         eligible: bool | None,
         rule_set: str,
         rule_id: int,
-        source: tuple[Any, tuple],
+        source: tuple,
         warnings: list[str],
         missing: list[str],
         award_name: str,
         already_held: bool,
     ) -> Verdict:
-        """A verdict whose criteria are ``fn(*args)`` for ``source = (fn, args)``, called when first read."""
+        """A verdict whose criteria are ``fn(*args)`` for ``source = (fn, *args)``, called when first read."""
         self = cls.__new__(cls)
         self.candidate, self.status, self.eligible = candidate, status, eligible
-        self.rule_set, self.rule_id, self._criteria, self._source = rule_set, rule_id, [], source
+        self.rule_set, self.rule_id, self._criteria, self._source = rule_set, rule_id, _PENDING, source
         self.warnings, self.missing = warnings, missing
         self.award_name, self.already_held = award_name, already_held
         return self
@@ -122,7 +125,7 @@ class Verdict:
     @property
     def criteria(self) -> list[CriterionResult]:
         if self._source is not None:
-            fn, args = self._source
+            fn, *args = self._source
             self._criteria, self._source = fn(*args), None
         return self._criteria
 
