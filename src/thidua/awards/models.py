@@ -322,6 +322,32 @@ class Discipline(models.Model):
 UNIQUE_PER_YEAR = [Occasion.REGULAR, Occasion.TENURE]
 
 
+ONE_RECIPIENT = (
+    Q(recipient_kind="individual", person__isnull=False, unit__isnull=True, household__isnull=True)
+    | Q(recipient_kind="collective", person__isnull=True, unit__isnull=False, household__isnull=True)
+    | Q(recipient_kind="household", person__isnull=True, unit__isnull=True, household__isnull=False)
+)
+
+
+def one_recipient(name: str) -> models.CheckConstraint:
+    """Exactly one of person / unit / household, matching ``recipient_kind`` — the
+    shape shared by the registry, the dossiers' candidates and the decisions' lines."""
+    return models.CheckConstraint(condition=ONE_RECIPIENT, name=name)
+
+
+def once_per(container: str, prefix: str) -> list[models.UniqueConstraint]:
+    """The same award for the same recipient and year once per ``container``
+    (a dossier, a decision): one partial unique constraint per recipient column."""
+    return [
+        models.UniqueConstraint(
+            fields=[container, "award_type", column, "year"],
+            condition=Q(**{f"{column}__isnull": False}),
+            name=f"{prefix}_unique_{column}",
+        )
+        for column in ("person", "unit", "household")
+    ]
+
+
 class AwardRecord(models.Model):
     """One award given — the register (sổ theo dõi khen thưởng).
 
@@ -410,29 +436,7 @@ class AwardRecord(models.Model):
             models.Index(fields=["owner_unit", "year"], name="award_owner_year"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        recipient_kind="individual",
-                        person__isnull=False,
-                        unit__isnull=True,
-                        household__isnull=True,
-                    )
-                    | Q(
-                        recipient_kind="collective",
-                        person__isnull=True,
-                        unit__isnull=False,
-                        household__isnull=True,
-                    )
-                    | Q(
-                        recipient_kind="household",
-                        person__isnull=True,
-                        unit__isnull=True,
-                        household__isnull=False,
-                    )
-                ),
-                name="award_one_recipient",
-            ),
+            one_recipient("award_one_recipient"),
             models.UniqueConstraint(
                 fields=["award_type", "person", "year"],
                 condition=Q(status="valid", person__isnull=False, occasion__in=UNIQUE_PER_YEAR),

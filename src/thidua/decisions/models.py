@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from thidua.awards.enums import Category, Occasion, RecipientKind
-from thidua.awards.models import AwardRecord, AwardType, Household
+from thidua.awards.models import AwardRecord, AwardType, Household, once_per, one_recipient
 from thidua.directory.models import Person, Unit
 
 
@@ -195,44 +195,8 @@ class DecisionRecipient(models.Model):
         verbose_name_plural = "danh sách được khen thưởng"
         ordering = ["decision", "order", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        recipient_kind="individual",
-                        person__isnull=False,
-                        unit__isnull=True,
-                        household__isnull=True,
-                    )
-                    | Q(
-                        recipient_kind="collective",
-                        person__isnull=True,
-                        unit__isnull=False,
-                        household__isnull=True,
-                    )
-                    | Q(
-                        recipient_kind="household",
-                        person__isnull=True,
-                        unit__isnull=True,
-                        household__isnull=False,
-                    )
-                ),
-                name="decision_line_one_recipient",
-            ),
-            models.UniqueConstraint(
-                fields=["decision", "award_type", "person", "year"],
-                condition=Q(person__isnull=False),
-                name="decision_line_unique_person",
-            ),
-            models.UniqueConstraint(
-                fields=["decision", "award_type", "unit", "year"],
-                condition=Q(unit__isnull=False),
-                name="decision_line_unique_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["decision", "award_type", "household", "year"],
-                condition=Q(household__isnull=False),
-                name="decision_line_unique_household",
-            ),
+            one_recipient("decision_line_one_recipient"),
+            *once_per("decision", "decision_line"),
         ]
 
     def __str__(self) -> str:

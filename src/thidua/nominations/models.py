@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from thidua.awards.enums import Occasion, RecipientKind
-from thidua.awards.models import AwardRecord, AwardType, Household
+from thidua.awards.models import AwardRecord, AwardType, Household, once_per, one_recipient
 from thidua.directory.models import Person, Unit
 
 
@@ -227,46 +227,10 @@ class Candidate(models.Model):
             models.Index(fields=["unit", "award_type", "year"], name="candidate_unit"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        recipient_kind="individual",
-                        person__isnull=False,
-                        unit__isnull=True,
-                        household__isnull=True,
-                    )
-                    | Q(
-                        recipient_kind="collective",
-                        person__isnull=True,
-                        unit__isnull=False,
-                        household__isnull=True,
-                    )
-                    | Q(
-                        recipient_kind="household",
-                        person__isnull=True,
-                        unit__isnull=True,
-                        household__isnull=False,
-                    )
-                ),
-                name="candidate_one_recipient",
-            ),
+            one_recipient("candidate_one_recipient"),
             # The same award for the same recipient and year only once per dossier
             # (across dossiers the service refuses a pending duplicate).
-            models.UniqueConstraint(
-                fields=["dossier", "award_type", "person", "year"],
-                condition=Q(person__isnull=False),
-                name="candidate_unique_person",
-            ),
-            models.UniqueConstraint(
-                fields=["dossier", "award_type", "unit", "year"],
-                condition=Q(unit__isnull=False),
-                name="candidate_unique_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["dossier", "award_type", "household", "year"],
-                condition=Q(household__isnull=False),
-                name="candidate_unique_household",
-            ),
+            *once_per("dossier", "candidate"),
             models.CheckConstraint(condition=Q(year__gte=1945) & Q(year__lte=2200), name="candidate_year"),
         ]
 
