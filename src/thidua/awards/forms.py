@@ -270,7 +270,33 @@ class PersonPickField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class RecordCreateForm(forms.Form):
+class RecipientFormMixin:
+    """A person or a collective and an award type, chosen within the user's scope —
+    shared by the registry's form and the dossier's candidate form. ``recipient_verb``
+    ends the messages ("được khen thưởng", "được đề nghị")."""
+
+    recipient_verb = "được khen thưởng"
+
+    def __init__(self, *args: Any, people: QuerySet[Person], units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        fields = self.fields  # type: ignore[attr-defined]
+        fields["person"].queryset = people
+        fields["unit"].queryset = units
+        fields["award_type"].queryset = AwardType.objects.order_by("-rank", "code")
+        fields["award_type"].label_from_instance = lambda t: t.name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        errors = self.errors  # type: ignore[attr-defined]
+        kind = data.get("recipient_kind")
+        if kind == RecipientKind.INDIVIDUAL and not data.get("person") and "person" not in errors:
+            self.add_error("person", f"Hãy chọn cá nhân {self.recipient_verb}.")  # type: ignore[attr-defined]
+        if kind == RecipientKind.COLLECTIVE and not data.get("unit") and "unit" not in errors:
+            self.add_error("unit", f"Hãy nhập mã tập thể {self.recipient_verb}.")  # type: ignore[attr-defined]
+        return data
+
+
+class RecordCreateForm(RecipientFormMixin, forms.Form):
     """One award given (a line of the register)."""
 
     award_type = forms.ModelChoiceField(
@@ -293,22 +319,6 @@ class RecordCreateForm(forms.Form):
         label="Cấp quyết định", required=False, choices=[("", "—"), *AuthorityLevel.choices]
     )
     movement_name = forms.CharField(label="Phong trào thi đua", max_length=255, required=False)
-
-    def __init__(self, *args: Any, people: QuerySet[Person], units: QuerySet[Unit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["unit"].queryset = units
-        self.fields["award_type"].queryset = AwardType.objects.order_by("-rank", "code")
-        self.fields["award_type"].label_from_instance = lambda t: t.name
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        kind = data.get("recipient_kind")
-        if kind == RecipientKind.INDIVIDUAL and not data.get("person") and "person" not in self.errors:
-            self.add_error("person", "Hãy chọn cá nhân được khen thưởng.")
-        if kind == RecipientKind.COLLECTIVE and not data.get("unit") and "unit" not in self.errors:
-            self.add_error("unit", "Hãy nhập mã tập thể được khen thưởng.")
-        return data
 
 
 class EligibilityForm(forms.Form):

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from thidua.awards.enums import Occasion, RecipientKind
-from thidua.awards.forms import PersonPickField
+from thidua.awards.forms import PersonPickField, RecipientFormMixin
 from thidua.awards.models import AwardType
 from thidua.directory.forms import UnitCodeField, VnDateField
 from thidua.directory.models import Person, Unit
@@ -105,8 +105,10 @@ class LetterForm(LetterFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(RecipientFormMixin, forms.Form):
     """One person or collective proposed for one award."""
+
+    recipient_verb = "được đề nghị"
 
     recipient_kind = forms.ChoiceField(
         label="Đối tượng",
@@ -130,22 +132,6 @@ class CandidateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    def __init__(self, *args: Any, people: QuerySet[Person], units: QuerySet[Unit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["unit"].queryset = units
-        self.fields["award_type"].queryset = AwardType.objects.order_by("-rank", "code")
-        self.fields["award_type"].label_from_instance = lambda t: t.name
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        kind = data.get("recipient_kind")
-        if kind == RecipientKind.INDIVIDUAL and not data.get("person") and "person" not in self.errors:
-            self.add_error("person", "Hãy chọn cá nhân được đề nghị.")
-        if kind == RecipientKind.COLLECTIVE and not data.get("unit") and "unit" not in self.errors:
-            self.add_error("unit", "Hãy nhập mã tập thể được đề nghị.")
-        return data
 
 
 class JustificationForm(forms.Form):
