@@ -96,7 +96,10 @@ def test_create_fill_submit_then_return_with_a_reason(browser, live_server, doss
         form.get_by_role("button", name="Thêm vào hồ sơ").click()
         page.wait_for_load_state()
         row = page.locator("#candidate-table tbody tr").first
-        row.wait_for(timeout=30_000)
+        try:
+            row.wait_for(timeout=30_000)
+        except Exception as exc:  # say what the page says instead of a bare timeout
+            raise AssertionError(page.locator("main").inner_text()[:1500]) from exc
         assert row.locator("td").first.inner_text().startswith("Lò Thị Mai")
         verdict = row.locator(".nm-verdict").inner_text()
         assert any(v in verdict for v in ("Đủ điều kiện", "Không đủ điều kiện", "Cần xem xét"))
