@@ -311,32 +311,46 @@ def dossier_update(*, actor: Any, dossier: Dossier, version: int | None = None, 
 # --- candidates -----------------------------------------------------------------------
 
 
-def _verdict(candidate: Candidate, dossier: Dossier) -> tuple[str, dict[str, Any], bool]:
-    """The engine's verdict for the candidate, stored with the criteria so the
-    appraiser reads what the unit read; and whether the award is beyond the
-    deciding body's authority."""
+def _verdicts(
+    candidates: list[Candidate], dossier: Dossier, book: RuleBook | None = None
+) -> list[tuple[str, dict[str, Any], bool]]:
+    """The engine's verdicts for the candidates (one engine call, one rule book),
+    stored with the criteria so the appraiser reads what the unit read; and
+    whether each award is beyond the deciding body's authority."""
     as_of = dossier.letter_date or _today()
-    probe = engine.Candidate(
-        award=candidate.award_type.code,
-        year=candidate.year,
-        person_id=candidate.person_id,
-        unit_id=candidate.unit_id,
-        household_id=candidate.household_id,
-        as_of=as_of,
-        issuer_id=dossier.deciding_unit_id,
-    )
-    verdict = engine.check_one(probe, as_of=as_of)
-    data = verdict.as_dict()
-    data["already_held"] = bool(verdict.already_held)
-    status = {"eligible": Verdict.ELIGIBLE, "not_eligible": Verdict.NOT_ELIGIBLE}.get(
-        verdict.status, Verdict.REVIEW
-    )
-    rule = RuleBook.load().rule_for(candidate.award_type, as_of, dossier.deciding_unit)
+    probes = [
+        engine.Candidate(
+            award=c.award_type.code,
+            year=c.year,
+            person_id=c.person_id,
+            unit_id=c.unit_id,
+            household_id=c.household_id,
+            as_of=as_of,
+            issuer_id=dossier.deciding_unit_id,
+        )
+        for c in candidates
+    ]
+    book = book or RuleBook.load()
     level = authority_level(dossier.deciding_unit)
-    beyond = dossier.deciding_unit is None or bool(
-        rule is not None and rule.authority_levels and level not in rule.authority_levels
-    )
-    return status, data, beyond
+    out = []
+    for c, verdict in zip(candidates, engine.check(probes, as_of=as_of), strict=True):
+        data = verdict.as_dict()
+        data["already_held"] = bool(verdict.already_held)
+        status = {"eligible": Verdict.ELIGIBLE, "not_eligible": Verdict.NOT_ELIGIBLE}.get(
+            verdict.status, Verdict.REVIEW
+        )
+        rule = book.rule_for(c.award_type, as_of, dossier.deciding_unit)
+        beyond = dossier.deciding_unit is None or bool(
+            rule is not None and rule.authority_levels and level not in rule.authority_levels
+        )
+        out.append((status, data, beyond))
+    return out
+
+
+def _verdict(
+    candidate: Candidate, dossier: Dossier, book: RuleBook | None = None
+) -> tuple[str, dict[str, Any], bool]:
+    return _verdicts([candidate], dossier, book)[0]
 
 
 def _pending_elsewhere(candidate: Candidate) -> Candidate | None:
@@ -397,7 +411,8 @@ def candidate_add(
     if period_start and period_end and period_end < period_start:
         raise DomainError("Thời gian thành tích: ngày kết thúc trước ngày bắt đầu.")
     as_of = current.letter_date or _today()
-    rule = RuleBook.load().rule_for(award, as_of, current.deciding_unit)
+    book = RuleBook.load()
+    rule = book.rule_for(award, as_of, current.deciding_unit)
     if rule is None:
         raise DomainError(f"{award.name} không có quy định áp dụng vào ngày {_d(as_of)}.")
     if rule.recipient_kinds and recipient.kind not in rule.recipient_kinds:
@@ -434,7 +449,9 @@ def candidate_add(
                 f"({other.dossier.get_state_display().lower()}).",
                 code="duplicate",
             )
-    candidate.verdict, candidate.verdict_detail, candidate.beyond_authority = _verdict(candidate, current)
+    candidate.verdict, candidate.verdict_detail, candidate.beyond_authority = _verdict(
+        candidate, current, book
+    )
     if candidate.verdict_detail.get("already_held"):
         raise DomainError(
             f"{recipient.obj} đã được {award.name} năm {year} (có trong sổ khen thưởng).", code="duplicate"
@@ -511,8 +528,8 @@ def candidate_remove(*, actor: Any, candidate: Candidate) -> None:
 def refresh_verdicts(dossier: Dossier) -> list[Candidate]:
     """Check every candidate again (facts change while a dossier waits)."""
     changed = []
-    for c in dossier.candidates.select_related("award_type").exclude(state=C.WITHDRAWN):
-        verdict, detail, beyond = _verdict(c, dossier)
+    candidates = list(dossier.candidates.select_related("award_type").exclude(state=C.WITHDRAWN))
+    for c, (verdict, detail, beyond) in zip(candidates, _verdicts(candidates, dossier), strict=True):
         if (verdict, beyond) != (c.verdict, c.beyond_authority) or detail != c.verdict_detail:
             Candidate.objects.filter(pk=c.pk).update(
                 verdict=verdict, verdict_detail=detail, beyond_authority=beyond
