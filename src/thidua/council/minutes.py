@@ -175,9 +175,7 @@ def build_text(session: Session) -> MinutesText:
     ]
     conflicts = [
         f"- {c.member.full_name}: đối với {c.ballot.candidate.recipient} ({c.reason})"
-        for c in selectors.conflicts_of(session).select_related(
-            "ballot__candidate__person", "ballot__candidate__unit", "ballot__candidate__household"
-        )
+        for c in selectors.conflicts_of(session)
     ]
     members_line = (
         f"Tổng số thành viên Hội đồng có quyền biểu quyết: {q.members}; có mặt: {q.present}; "

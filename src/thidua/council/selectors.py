@@ -205,7 +205,9 @@ def attendance_rows(session: Session) -> list[tuple[CouncilMember, bool, str]]:
 
 
 def conflicts_of(session: Session) -> QuerySet[Conflict]:
-    return Conflict.objects.filter(ballot__session=session).select_related("member", "ballot")
+    return Conflict.objects.filter(ballot__session=session).select_related(
+        "member", "ballot__candidate__person", "ballot__candidate__unit", "ballot__candidate__household"
+    )
 
 
 def closed_ballots(user: Any, session: Session) -> list[Ballot]:

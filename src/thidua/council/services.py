@@ -51,7 +51,7 @@ from django.db.models import F, Q
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm
-from thidua.awards.selectors import rule_for
+from thidua.awards.selectors import RuleBook
 from thidua.core import audit
 from thidua.core.errors import ConcurrentUpdate, DomainError, NotFound, PermissionDenied
 from thidua.core.notices import notify
@@ -103,11 +103,13 @@ class Threshold:
     ballot: str  # "secret" | "open" | "" (no requirement)
 
 
-def threshold_for(council: Council, candidate: Candidate, day: dt.date) -> Threshold:
+def threshold_for(
+    council: Council, candidate: Candidate, day: dt.date, book: RuleBook | None = None
+) -> Threshold:
     """The award rule's vote entry in force on the session day, else the council's
     own default. The procedure of the day of the session applies (the council
     votes under the rules in force when it meets)."""
-    rule = rule_for(candidate.award_type, day, council.unit)
+    rule = (book or RuleBook.load()).rule_for(candidate.award_type, day, council.unit)
     vote = rule.vote if rule is not None else None
     if vote and vote.get("threshold"):
         return Threshold(
@@ -504,10 +506,11 @@ def agenda_add_dossier(*, actor: Any, session: Session, dossier: Dossier) -> lis
             nominations.transition(actor=actor, dossier=dossier, action="to_council", version=dossier.version)
         start = (session.ballots.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         ballots = []
+        book = RuleBook.load()
         for offset, candidate in enumerate(candidates):
             if Ballot.objects.filter(candidate=candidate, state__in=LIVE).exists():
                 raise DomainError(f"{candidate.recipient} đã có trong chương trình một phiên họp khác.")
-            rule = threshold_for(council, candidate, session.date)
+            rule = threshold_for(council, candidate, session.date, book)
             ballot = Ballot.objects.create(
                 session=session,
                 candidate=candidate,

@@ -27,6 +27,7 @@ from thidua.decisions.models import (
 )
 from thidua.directory.enums import ADMINISTRATIVE_KINDS
 from thidua.directory.models import Person, Unit
+from thidua.nominations import services as nominations
 
 SYSTEM = None
 ANNEX_THRESHOLD = 10  # more recipients than this go to the annex "Danh sách kèm theo"
@@ -173,14 +174,6 @@ def default_subject(lines: Sequence[DecisionRecipient]) -> str:
 # --- the nominations side (contract with thidua.nominations) ---------------------------------
 
 
-def _nominations() -> Any:
-    try:
-        from thidua.nominations import services as nominations_services
-    except ImportError:  # not written yet: drafting by hand still works
-        return None
-    return nominations_services if hasattr(nominations_services, "candidates_for_decision") else None
-
-
 def _busy_candidate_ids() -> QuerySet[Any]:
     """Candidates already in a live (not cancelled) decision."""
     return (
@@ -192,17 +185,9 @@ def _busy_candidate_ids() -> QuerySet[Any]:
 
 def candidates_available(issuer: Unit) -> QuerySet[Any]:
     """Approved candidates this body may decide and that no live decision holds."""
-    from thidua.nominations.models import Candidate, CandidateState
-
-    nom = _nominations()
-    if nom is not None:
-        qs = nom.candidates_for_decision(deciding_unit=issuer)
-    else:
-        qs = Candidate.objects.filter(
-            state=CandidateState.APPROVED, dossier__deciding_unit=issuer, beyond_authority=False
-        )
     return (
-        qs.exclude(pk__in=_busy_candidate_ids())
+        nominations.candidates_for_decision(deciding_unit=issuer)
+        .exclude(pk__in=_busy_candidate_ids())
         .select_related(
             "dossier__proposer_unit", "award_type", "person__unit", "unit__parent", "household__unit"
         )
@@ -213,8 +198,7 @@ def candidates_available(issuer: Unit) -> QuerySet[Any]:
 def _tell_nominations(
     actor: Any, candidates: list[Any], state: str, records: dict[int, AwardRecord] | None = None
 ) -> None:
-    nom = _nominations()
-    if nom is not None and state == "withdrawn":
+    if state == "withdrawn":
         # A dossier goes back to "council done" only when none of its candidates
         # is left in a live decision (one dossier may feed several drafts).
         busy = set(
@@ -223,9 +207,9 @@ def _tell_nominations(
             .values_list("candidate__dossier_id", flat=True)
         )
         candidates = [c for c in candidates if c.dossier_id not in busy]
-    if nom is None or not candidates:
+    if not candidates:
         return
-    nom.decision_state_changed(actor=actor, candidates=candidates, state=state, award_records=records)
+    nominations.decision_state_changed(actor=actor, candidates=candidates, state=state, award_records=records)
 
 
 # --- recipients and prize money ---------------------------------------------------------------
