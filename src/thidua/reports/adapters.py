@@ -19,10 +19,15 @@ from thidua.directory.models import Unit
 logger = logging.getLogger("thidua.reports")
 
 
-def _subtree_q(units: list[Unit], field: str) -> Q:
+def subtree(units: list[Unit], include_subunits: bool, prefix: str) -> Q:
+    """The report's units — with their subtrees, or alone when the user may not
+    see below them (then nothing below is read)."""
     q = Q(pk__in=[])
     for u in units:
-        q |= Q(**{f"{field}__path__startswith": u.path})
+        if include_subunits:
+            q |= Q(**{f"{prefix}path__startswith": u.path})
+        else:
+            q |= Q(**{f"{prefix}pk": u.pk})
     return q
 
 
@@ -68,7 +73,7 @@ def movements_of(
     if only is not None:
         return [only]
     qs = Movement.objects.filter(
-        _subtree_q(units, "launching_unit"), start_date__lte=end, end_date__gte=start
+        subtree(units, include_subunits, "launching_unit__"), start_date__lte=end, end_date__gte=start
     )
     return list(qs.order_by("start_date", "pk"))
 
@@ -105,14 +110,14 @@ def movement_figures(movement: Any, as_of: dt.date) -> dict[str, Any] | None:
 # --- contests -------------------------------------------------------------------------------
 
 
-def contests_of(units: list[Unit], start: dt.date, end: dt.date) -> list[Any]:
+def contests_of(units: list[Unit], start: dt.date, end: dt.date, include_subunits: bool = True) -> list[Any]:
     """Contests organised in the subtree with a round open during the period
     (a contest without rounds counts by the day it was created)."""
     try:
         from thidua.contests.models import Contest
     except ImportError:
         return []
-    qs = Contest.objects.filter(_subtree_q(units, "organiser")).exclude(status="draft")
+    qs = Contest.objects.filter(subtree(units, include_subunits, "organiser__")).exclude(status="draft")
     in_period = Q(rounds__opens_at__date__lte=end, rounds__closes_at__date__gte=start) | Q(
         rounds__isnull=True, created_at__date__gte=start, created_at__date__lte=end
     )

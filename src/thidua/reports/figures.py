@@ -233,14 +233,7 @@ def report_units(unit: Unit) -> list[Unit]:
     return lineage(unit)
 
 
-def _subtree(units: list[Unit], include_subunits: bool, prefix: str) -> Q:
-    q = Q(pk__in=[])
-    for u in units:
-        if include_subunits:
-            q |= Q(**{f"{prefix}path__startswith": u.path})
-        else:
-            q |= Q(**{f"{prefix}pk": u.pk})
-    return q
+_subtree = adapters.subtree
 
 
 def _achievement_in(start: dt.date, end: dt.date) -> Q:
@@ -533,7 +526,7 @@ def _compute(
             )
         )
     if movement is None:
-        for c in adapters.contests_of(units, period_from, period_to):
+        for c in adapters.contests_of(units, period_from, period_to, include_subunits):
             data = adapters.contest_figures(c)
             if data is not None:
                 fig.contests.append(ContestFigures(id=c.pk, name=c.name, **data))
