@@ -270,3 +270,25 @@ def test_plan_upload_and_download_through_the_api(
         f"/api/v1/movements/{movement.pk}/plan", {"file": upload}, headers=Api(commune1_officer).headers
     )
     assert r.status_code == 403
+
+
+def test_a_role_without_subunits_sees_only_its_own_units_movements(tree):
+    """A scope anchored at a commune without its sub-units does not reach the
+    movements its school launches."""
+    import datetime as dt
+
+    from tests.conftest import make_user
+    from thidua.accounts.enums import Role
+    from thidua.movements import selectors, services
+
+    def launch(name, unit):
+        return services.movement_launch(
+            actor=None, kind="thematic", name=name, launching_unit=unit,
+            start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31), participants=[(unit, False)],
+        )  # fmt: skip
+
+    school = launch("Phong trào của trường", tree["TH1"])
+    commune = launch("Phong trào của xã", tree["XA1"])
+    officer = make_user("chixa", Role.VIEWER, tree["XA1"], include_subunits=False)
+    seen = set(selectors.movements_for(officer))
+    assert commune in seen and school not in seen

@@ -125,3 +125,23 @@ def holds_on_unit(user: User, perm: str, unit: Unit | None) -> bool:
     if unit is None or not _active(user):
         return False
     return any(a.unit_id == unit.pk and perm in ROLE_PERMISSIONS.get(a.role, ()) for a in _assignments(user))
+
+
+def scope_anchors(user: User, perm: str) -> list[tuple[Unit, bool]] | None:
+    """The (unit, include_subunits) pairs of the roles granting ``perm`` — for
+    scopes ``unit_scope`` cannot express as one lookup (e.g. "a movement whose
+    participant is an ancestor of my unit"); None means the whole tree."""
+    if not _active(user):
+        return []
+    if user.is_superuser:
+        return None
+    anchors = []
+    for a in _assignments(user):
+        if perm not in ROLE_PERMISSIONS.get(a.role, ()):
+            continue
+        if a.unit is None:
+            if a.role == Role.ADMIN:
+                return None
+            continue
+        anchors.append((a.unit, a.include_subunits))
+    return anchors

@@ -16,9 +16,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from thidua.accounts.enums import ROLE_PERMISSIONS, Perm, Role
-from thidua.accounts.models import RoleAssignment
-from thidua.accounts.scoping import can_on_unit, has_perm
+from thidua.accounts.enums import Perm
+from thidua.accounts.scoping import can_on_unit, has_perm, scope_anchors
 from thidua.awards.enums import GRADE_RANK, Grade, RecordStatus
 from thidua.awards.models import AwardRecord, Rating
 from thidua.core.text import fold
@@ -44,22 +43,10 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def _scope_units(user: Any, perm: str) -> list[Unit] | None:
-    """The units the user's roles granting ``perm`` are anchored at; None = the whole tree."""
-    if not _active(user):
-        return []
-    if user.is_superuser:
-        return None
-    units: list[Unit] = []
-    for a in RoleAssignment.objects.filter(user=user).select_related("unit"):
-        if perm not in ROLE_PERMISSIONS.get(a.role, ()):
-            continue
-        if a.unit is None:
-            if a.role == Role.ADMIN:
-                return None
-            continue
-        units.append(a.unit)
-    return units
+def _within(prefix: str, unit: Unit, include_subunits: bool) -> Q:
+    if include_subunits:
+        return Q(**{f"{prefix}path__startswith": unit.path})
+    return Q(**{f"{prefix}pk": unit.pk})
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
@@ -67,14 +54,14 @@ def ancestor_ids(unit: Unit) -> list[int]:
 
 
 def movements_for(user: Any, perm: str = Perm.VIEW_MOVEMENTS) -> QuerySet[Movement]:
-    units = _scope_units(user, perm)
+    anchors = scope_anchors(user, perm)
     qs = Movement.objects.all()
-    if units is None:
+    if anchors is None:
         return qs
     q = Q(pk__in=[])
-    for u in units:
-        q |= Q(launching_unit__path__startswith=u.path)
-        q |= Q(participants__unit__path__startswith=u.path)
+    for u, below in anchors:
+        q |= _within("launching_unit__", u, below)
+        q |= _within("participants__unit__", u, below)
         q |= Q(participants__unit_id__in=ancestor_ids(u), participants__include_subunits=True)
     return qs.filter(q).distinct()
 
@@ -285,17 +272,17 @@ def member_units(scheme_or_pledge: ScoringScheme | Pledge) -> list[Unit]:
 
 def schemes_for(user: Any) -> QuerySet[ScoringScheme]:
     """Schemes of groups the user organises or belongs to (through a unit in scope)."""
-    units = _scope_units(user, Perm.VIEW_MOVEMENTS)
+    anchors = scope_anchors(user, Perm.VIEW_MOVEMENTS)
     qs = ScoringScheme.objects.select_related("group", "group__organiser")
-    if units is None:
+    if anchors is None:
         return qs
     q = Q(pk__in=[])
-    for u in units:
-        q |= Q(group__organiser__path__startswith=u.path)
+    for u, below in anchors:
+        q |= _within("group__organiser__", u, below)
         q |= Q(
             Exists(
                 GroupMembership.objects.filter(
-                    group=OuterRef("group"), year=OuterRef("year"), unit__path__startswith=u.path
+                    _within("unit__", u, below), group=OuterRef("group"), year=OuterRef("year")
                 )
             )
         )
