@@ -8,7 +8,7 @@ steps — 10 % and then the remaining 90 % — and after each step times
 
   summary:  thidua.reports.figures.compute(unit=province, year Y, subtree) (every figure of the JSON)
   DOCX:     figures + docxtpl rendering with the two chart PNGs
-  XLSX:     figures + the six xlsxwriter sheets
+  XLSX:     figures + the seven xlsxwriter sheets
   SQL:      the awards GROUP BY (COUNT DISTINCT per kind) and the ratings GROUP BY
             of the same period and subtree, through connection.cursor()
 

@@ -179,6 +179,30 @@ def test_background_job_keeps_the_file_with_who_and_when(
     assert other.get(f"/api/v1/reports/jobs/{job.public_code.hex}").status_code == 404
 
 
+def test_background_annual_report_uses_the_organisations_template(
+    officer, minh_long, django_capture_on_commit_callbacks
+):
+    """The kept file is rendered like the download: with the unit's own template."""
+    from thidua.reports import services
+    from thidua.reports.selectors import report_params
+
+    district, _c, _p = minh_long
+    doc = docx.Document()
+    doc.add_paragraph("MẪU RIÊNG CỦA {{ issuer }}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    services.template_upload(actor=officer, unit=district, data=buf.getvalue(), original_name="rieng.docx")
+    params = report_params(officer, unit="ML", year=2023)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.report_request(actor=officer, kind="annual", params=params)
+    job.refresh_from_db()
+    assert (job.state, job.progress) == ("ready", 100)
+    with job.file.open("rb") as f:
+        kept = docx_text(f.read())
+    assert kept == "MẪU RIÊNG CỦA ỦY BAN NHÂN DÂN HUYỆN MINH LONG"
+    assert docx_text(services.annual_docx(params)) == kept
+
+
 def test_broken_template_is_refused_and_default_kept(officer, minh_long, tmp_path):
     web = Client()
     web.force_login(officer)

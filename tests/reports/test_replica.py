@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connections
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from tests.reports.conftest import build_tree
 from thidua.reports import figures
 from thidua.reports.routers import ReportsRouter
 
@@ -23,6 +24,13 @@ if "reports" not in settings.DATABASES:
         "TEST": {**settings.DATABASES["default"].get("TEST", {}), "MIRROR": "default"},
     }
     connections.__dict__.pop("settings", None)  # re-read DATABASES (computed lazily once)
+
+
+@pytest.fixture
+def tree(transactional_db):
+    """Its own tree: the module-wide one of conftest.py lives in a transaction, which a
+    transactional test cannot run inside."""
+    return build_tree()
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "reports"])

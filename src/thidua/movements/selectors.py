@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -101,16 +102,28 @@ def participant_units(movement: Movement) -> QuerySet[Unit]:
     return Unit.objects.filter(q).filter(_valid_in(movement.start_date, movement.end_date)).order_by("path")
 
 
+def participation_test(movement: Movement) -> Callable[[Unit], bool]:
+    """``takes_part`` for many units: the participants are read once (a bulk
+    entry checks every row's unit without a query per row)."""
+    participants = [
+        (p.unit_id, p.include_subunits, p.unit.path) for p in movement.participants.select_related("unit")
+    ]
+
+    def test(unit: Unit) -> bool:
+        if (unit.valid_to and unit.valid_to < movement.start_date) or (
+            unit.valid_from and unit.valid_from > movement.end_date
+        ):
+            return False
+        return any(
+            uid == unit.pk or (below and unit.path.startswith(path)) for uid, below, path in participants
+        )
+
+    return test
+
+
 def takes_part(movement: Movement, unit: Unit) -> bool:
     """Is ``unit`` among the participants (and did it exist during the period)?"""
-    if (unit.valid_to and unit.valid_to < movement.start_date) or (
-        unit.valid_from and unit.valid_from > movement.end_date
-    ):
-        return False
-    for p in movement.participants.select_related("unit"):
-        if p.unit_id == unit.pk or (p.include_subunits and unit.path.startswith(p.unit.path)):
-            return True
-    return False
+    return participation_test(movement)(unit)
 
 
 def registrants(movement: Movement) -> QuerySet[Unit]:
@@ -449,9 +462,11 @@ def rating_summary(movement: Movement, year: int, max_share: Decimal | None = No
     )
 
 
-def movement_summary(movement: Movement, as_of: dt.date) -> dict[str, Any]:
-    """The at-a-glance counts (for the movement page and the reports app)."""
-    prog = progress(movement, as_of)
+def movement_summary(movement: Movement, as_of: dt.date, prog: Progress | None = None) -> dict[str, Any]:
+    """The at-a-glance counts (for the movement page and the reports app). ``prog``: the
+    :func:`progress` of the same day when the caller has it already (the reports app
+    also draws its indicator lines), so it is not computed twice."""
+    prog = progress(movement, as_of) if prog is None else prog
     counts = prog.task_counts
     year = min(max(as_of.year, movement.start_date.year), movement.end_date.year)
     awards = awards_by_kind(movement)

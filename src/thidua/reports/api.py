@@ -69,6 +69,17 @@ def report_tables(request: HttpRequest, filters: Query[ReportFilters]) -> HttpRe
     return _download(services.tables_xlsx(params), XLSX_MIME, services.filename(JobKind.TABLES, params))
 
 
+@router.get(
+    "/reports/forms.xlsx", response={200: None, **_ERRORS}, summary="Biểu mẫu thống kê ngành Nội vụ (XLSX)"
+)
+def report_forms(request: HttpRequest, filters: Query[ReportFilters]) -> HttpResponse:
+    """Biểu số 0601, 0602, 0603.N/BNV-TĐKT (số phong trào thi đua; số lượng khen thưởng cấp Nhà nước; cấp bộ,
+    ngành, tỉnh) điền từ sổ khen thưởng — bố cục theo Thông tư 02/2023/TT-BNV, cần đối chiếu với Thông tư
+    18/2025/TT-BNV; ô sổ khen thưởng không ghi được để trống."""
+    params = _params(_user(request), filters)
+    return _download(services.forms_xlsx(params), XLSX_MIME, services.filename("forms", params))
+
+
 def job_out(job: ReportJob) -> dict[str, Any]:
     return {
         "code": job.public_code.hex,

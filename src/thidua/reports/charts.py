@@ -16,12 +16,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from thidua.reports.figures import Figures
+from thidua.reports.figures import KIND_LABELS, Figures
 from thidua.reports.sentences import NO_DATA, vn_number
 
 W, H = 1600, 900
 COLOURS = {"collective": (31, 119, 180), "individual": (255, 127, 14), "household": (44, 160, 44)}
-KIND_LABELS = {"collective": "Tập thể", "individual": "Cá nhân", "household": "Hộ gia đình"}
 _FONTS = [
     "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",

@@ -25,7 +25,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from thidua.core.errors import DomainError
-from thidua.reports import charts, sentences
+from thidua.reports import charts, groups, sentences
 from thidua.reports.figures import Figures
 from thidua.reports.sentences import NO_DATA, vn_number
 from thidua.reports.template_default import DEFAULT_PATH
@@ -51,6 +51,8 @@ FIELDS: dict[str, str] = {
     "no_data": "Chữ “Không có số liệu”",
     "situation": "Danh sách đoạn văn: tình hình chung (xếp loại chất lượng …)",
     "movements": "Danh sách đoạn văn: các phong trào thi đua và kết quả",
+    "groups": "Danh sách đoạn văn: kết quả chấm điểm, xếp hạng khối, cụm thi đua và Cờ thi đua",
+    "group_rows": "Dòng bảng khối, cụm: group, year, rank, ranked, unit, score, proposed, awarded",
     "commendation": "Danh sách đoạn văn: công tác khen thưởng (theo cấp quyết định, trình cấp trên, tiền thưởng)",
     "contests": "Danh sách đoạn văn: các cuộc thi",
     "award_rows": "Dòng bảng khen thưởng: stt, name, level, collective, individual, household, total",
@@ -106,14 +108,21 @@ def text_sections(fig: Figures) -> dict[str, list[str]]:
     for extra in (sentences.upward_sentence(fig), sentences.prize_sentence(fig)):
         if extra:
             commendation.append(extra)
+    groups = [sentences.group_sentence(g) for g in fig.groups]
     contests = [sentences.contest_sentence(c) for c in fig.contests]
     empty = NO_DATA + "."
     return {
         "situation": situation if len(situation) > 1 else [*situation, empty],
-        "movements": movements or [empty],
+        "movements": movements or ([] if groups else [empty]),
+        "groups": groups,
         "commendation": commendation or [empty],
         "contests": contests or [empty],
     }
+
+
+def group_rows(fig: Figures) -> list[dict[str, Any]]:
+    """The Khối/Cụm table of the DOCX: the rows of the XLSX sheet, numbers written the Vietnamese way."""
+    return [{**r, "score": vn_number(r["score"])} for r in groups.as_rows(fig.groups)]
 
 
 def award_rows(fig: Figures) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -162,6 +171,7 @@ def context(fig: Figures, doc: DocxTemplate | None = None) -> dict[str, Any]:
         **text_sections(fig),
         "award_rows": rows,
         "totals": totals,
+        "group_rows": group_rows(fig),
         "blank_shortcomings": BLANK_SHORTCOMINGS,
         "blank_directions": BLANK_DIRECTIONS,
         "recipients": ["Như trên;", "Lưu: VT."],

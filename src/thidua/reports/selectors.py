@@ -23,6 +23,9 @@ from thidua.reports import adapters
 from thidua.reports.models import ReportJob, ReportTemplate
 
 PERM = Perm.VIEW_AWARDS
+# The dashboards: the standing body's view of a subtree, or a unit's own view.
+STANDING = "standing"
+UNIT = "unit"
 UNIT_NOT_FOUND = "Không tìm thấy đơn vị."
 OUT_OF_SCOPE = "Bạn không có quyền xem báo cáo của đơn vị này."
 MAX_DAYS = 366 * 20
@@ -113,6 +116,18 @@ def report_params(
         if chosen is None:
             raise DomainError("Phong trào thi đua không tồn tại.", code="unknown_movement")
     return ReportParams(target, start, end, include_subunits, chosen)
+
+
+def dashboard_layout(user: Any, params: ReportParams) -> str:
+    """Which dashboard: :data:`STANDING` — comparisons between the units of the subtree —
+    for the standing body (the permission to appraise dossiers on the report unit: the
+    cơ quan thường trực, and administrators) when the report covers the subtree;
+    :data:`UNIT` — the unit's own awards, ratings, movements and contests — for everyone
+    else (a unit officer, a leader, a viewer). The figures allowed are the same either
+    way (scope was checked by :func:`report_params`); the layout only chooses panels."""
+    if params.include_subunits and can_on_unit(user, Perm.APPRAISE, params.unit):
+        return STANDING
+    return UNIT
 
 
 def jobs_for(user: Any) -> QuerySet[ReportJob]:

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from thidua.awards.enums import Category
 from thidua.reports.figures import AwardLine, ContestFigures, Figures, MovementFigures, RatingFigures
+from thidua.reports.groups import FlagLine, GroupFigures
 
 NO_DATA = "Không có số liệu"
 
@@ -251,3 +252,49 @@ def prize_sentence(fig: Figures) -> str:
     if len(bits) > 1:
         text += " (" + join_vi(bits) + ")"
     return text + "."
+
+
+def flag_words(name: str) -> str:
+    """The flag as the seeds write it after its giver: "UBND tỉnh tặng Cờ thi đua" (the
+    giver already says whose flag), but "Cờ thi đua của Chính phủ" in full."""
+    return name.split(" của bộ")[0]
+
+
+def _flags(lines: list[FlagLine], clause: str) -> str:
+    """One clause per giver and flag, ``clause`` with {giver}, {flag} and {names}:
+    "đề nghị UBND tỉnh tặng Cờ thi đua cho Xã Ba và Xã Hai"."""
+    by: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
+    for f in lines:
+        names = by.setdefault((f.by, flag_words(f.award_name)), [])
+        if f.unit_name not in names:
+            names.append(f.unit_name)
+    return "; ".join(
+        clause.format(giver=giver, flag=flag, names=join_vi(names)) for (giver, flag), names in by.items()
+    )
+
+
+def group_sentence(g: GroupFigures) -> str:
+    """ "Cụm thi đua số 1 năm 2024 có 4 đơn vị được chấm điểm, xếp hạng, đơn vị dẫn đầu là
+    Xã Ba (60 điểm); đề nghị UBND tỉnh tặng Cờ thi đua cho Xã Ba." — or, for a report that
+    may show only its own line: "Huyện X xếp thứ 2/5 trong Cụm thi đua số 1 năm 2024 (87,5 điểm)"."""
+    title = f"{g.name} năm {g.year}"
+    if g.organised_here:
+        text = f"{title} có {vn_number(g.ranked)} đơn vị được chấm điểm, xếp hạng"
+        leaders = g.leaders
+        if len(leaders) == 1:
+            text += f", đơn vị dẫn đầu là {leaders[0].unit_name} ({vn_number(leaders[0].score)} điểm)"
+        elif leaders:
+            names = join_vi([r.unit_name for r in leaders])
+            text += f", các đơn vị đồng hạng nhất là {names} (cùng {vn_number(leaders[0].score)} điểm)"
+    else:
+        text = "; ".join(
+            f"{r.unit_name} xếp thứ {r.rank}/{g.ranked} trong {title} ({vn_number(r.score)} điểm)"
+            for r in g.ranking
+        )
+    if g.proposed:
+        text += "; " + _flags(g.proposed, "đề nghị {giver} tặng {flag} cho {names}")
+    text += "."
+    if g.awarded:
+        awarded = _flags(g.awarded, "{giver} đã tặng {flag} cho {names}")
+        text += " " + awarded[0].upper() + awarded[1:] + "."
+    return text

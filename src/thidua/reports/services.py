@@ -10,6 +10,7 @@ pages, the CLI and the task call these.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -32,9 +33,11 @@ def _snap(obj: Any) -> dict[str, Any]:
     return data
 
 
-def compute(params: ReportParams, *, with_staff: bool = False) -> figures.Figures:
+def compute(params: ReportParams, *, with_staff: bool = False, own: bool = False) -> figures.Figures:
+    """:func:`figures.compute` for checked parameters (``with_staff``/``own``: the dashboards' extras)."""
     return figures.compute(
         with_staff=with_staff,
+        own=own,
         unit=params.unit,
         period_from=params.period_from,
         period_to=params.period_to,
@@ -51,22 +54,33 @@ def summary(params: ReportParams) -> dict[str, Any]:
     return data
 
 
-def annual_docx(params: ReportParams) -> bytes:
-    """The annual summary, with the organisation's template when it has a working one."""
-    fig = compute(params)
+def annual_docx(params: ReportParams, fig: figures.Figures | None = None) -> bytes:
+    """The annual summary, with the organisation's template when it has a working one
+    (``fig``: figures already computed for ``params``, as the background job has them)."""
+    fig = compute(params) if fig is None else fig
     template = selectors.active_template(params.unit)
     if template is not None:
         with template.file.open("rb") as f:
-            return documents.render(fig, f.read())
+            data = f.read()
+        return documents.render(fig, data)
     return documents.render(fig)
 
 
-def tables_xlsx(params: ReportParams) -> bytes:
-    return tables.render(compute(params))
+def tables_xlsx(params: ReportParams, fig: figures.Figures | None = None) -> bytes:
+    """The statistical tables (``fig`` as for :func:`annual_docx`)."""
+    return tables.render(compute(params) if fig is None else fig)
+
+
+def forms_xlsx(params: ReportParams) -> bytes:
+    """The sector's statutory statistical forms on commendation work (:mod:`statutory`):
+    a unit's whole year, so a movement chosen for the report does not narrow them."""
+    from thidua.reports import statutory
+
+    return statutory.render(compute(replace(params, movement=None)))
 
 
 def filename(kind: str, params: ReportParams) -> str:
-    stem = "bao-cao-tong-ket" if kind == JobKind.ANNUAL else "bieu-thong-ke"
+    stem = {JobKind.ANNUAL: "bao-cao-tong-ket", JobKind.TABLES: "bieu-thong-ke"}.get(kind, "bieu-mau-tdkt")
     period = (
         str(params.period_to.year)
         if params.period_from == dt.date(params.period_to.year, 1, 1)
@@ -100,7 +114,9 @@ def report_request(*, actor: Any, kind: str, params: ReportParams) -> ReportJob:
 
 
 def report_build(job_id: int) -> ReportJob:
-    """Build a queued job (the task's body): progress 10 → 60 → 100, file kept."""
+    """Build a queued job (the task's body): progress 10 → 60 → 100, file kept. The
+    file is rendered by the same functions as the API's downloads (the organisation's
+    template included), so a kept report says what the download would have said."""
     job = ReportJob.objects.select_related("unit").get(pk=job_id)
     ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, progress=10)
     movement = None
@@ -113,12 +129,8 @@ def report_build(job_id: int) -> ReportJob:
     try:
         fig = compute(params)
         ReportJob.objects.filter(pk=job.pk).update(progress=60)
-        if job.kind == JobKind.ANNUAL:
-            template = selectors.active_template(job.unit)
-            data = template.file.open("rb").read() if template is not None else None
-            content = documents.render(fig, data)
-        else:
-            content = tables.render(fig)
+        render = annual_docx if job.kind == JobKind.ANNUAL else tables_xlsx
+        content = render(params, fig)
         job.file.save(job.filename, ContentFile(content), save=False)
         ReportJob.objects.filter(pk=job.pk).update(
             file=job.file.name, state=JobState.READY, progress=100, finished_at=timezone.now(), error=""

@@ -17,11 +17,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from thidua.awards.enums import Grade
 from thidua.awards.models import AwardType
-from thidua.reports.figures import KINDS, Figures
+from thidua.reports import groups
+from thidua.reports.figures import KIND_LABELS, KINDS, Figures
 from thidua.reports.sentences import NO_DATA
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_HEAD = {"collective": "Tập thể", "individual": "Cá nhân", "household": "Hộ gia đình"}
 HEADER_ROW = 3  # 0-based: title, unit/period, blank, header
 
 
@@ -70,6 +70,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
         "cell": book.add_format({**base}),
         "num": book.add_format({**base, "num_format": "#,##0"}),
         "pct": book.add_format({**base, "num_format": "0.0"}),
+        "score": book.add_format({**base, "num_format": "#,##0.##"}),
         "total": book.add_format({**base, "bold": True, "num_format": "#,##0"}),
         "total_label": book.add_format({**base, "bold": True}),
         "note": book.add_format({"font_name": "Times New Roman", "italic": True, "font_size": 12}),
@@ -128,7 +129,7 @@ def _awards_by_unit_sheet(book: xlsxwriter.Workbook, fig: Figures, fmt: dict[str
     codes = sorted({c for u in fig.by_unit for c in u.awards})
     names = {t.code: t.short_name or t.name for t in AwardType.objects.filter(code__in=codes)}
     columns = [(c, k) for c in codes for k in KINDS if any(u.awards.get(c, {}).get(k) for u in fig.by_unit)]
-    s.header(["STT", "Đơn vị", *[f"{names.get(c, c)} — {KIND_HEAD[k]}" for c, k in columns], "Tổng"])
+    s.header(["STT", "Đơn vị", *[f"{names.get(c, c)} — {KIND_LABELS[k]}" for c, k in columns], "Tổng"])
     row = HEADER_ROW + 1
     first = row
     for i, u in enumerate(fig.by_unit, start=1):
@@ -254,8 +255,31 @@ def _movements_sheet(book: xlsxwriter.Workbook, fig: Figures, fmt: dict[str, Any
     s.fit()
 
 
+def _groups_sheet(book: xlsxwriter.Workbook, fig: Figures, fmt: dict[str, Any]) -> None:
+    s = _Sheet(
+        book, "Khối, cụm", "Biểu 05. Kết quả chấm điểm, xếp hạng khối, cụm thi đua và Cờ thi đua", fig, fmt
+    )
+    s.header(["STT", "Khối, cụm thi đua", "Năm", "Hạng", "Số đơn vị được xếp hạng", "Đơn vị", "Điểm",
+              "Đề nghị tặng", "Đã được tặng"])  # fmt: skip
+    row = HEADER_ROW + 1
+    for i, r in enumerate(groups.as_rows(fig.groups), start=1):
+        s.write(row, 0, i)
+        s.write(row, 1, r["group"])
+        s.write(row, 2, r["year"])
+        s.write(row, 3, r["rank"], "num")
+        s.write(row, 4, r["ranked"], "num")
+        s.write(row, 5, r["unit"])
+        s.write(row, 6, float(r["score"]), "score")
+        s.write(row, 7, r["proposed"])
+        s.write(row, 8, r["awarded"])
+        row += 1
+    if not fig.groups:
+        s.write(row, 1, NO_DATA, "note")
+    s.fit()
+
+
 def _contests_sheet(book: xlsxwriter.Workbook, fig: Figures, fmt: dict[str, Any]) -> None:
-    s = _Sheet(book, "Cuộc thi", "Biểu 05. Các cuộc thi", fig, fmt)
+    s = _Sheet(book, "Cuộc thi", "Biểu 06. Các cuộc thi", fig, fmt)
     s.header(["STT", "Cuộc thi", "Đơn vị được mời", "Đơn vị có người dự thi", "Người dự thi", "Lượt thi",
               "Người đạt điểm tối đa", "Lượt thi đúng"])  # fmt: skip
     row = HEADER_ROW + 1
@@ -272,7 +296,7 @@ def _contests_sheet(book: xlsxwriter.Workbook, fig: Figures, fmt: dict[str, Any]
 
 
 def _money_sheet(book: xlsxwriter.Workbook, fig: Figures, fmt: dict[str, Any]) -> None:
-    s = _Sheet(book, "Tiền thưởng", "Biểu 06. Tiền thưởng theo nguồn kinh phí", fig, fmt)
+    s = _Sheet(book, "Tiền thưởng", "Biểu 07. Tiền thưởng theo nguồn kinh phí", fig, fmt)
     s.header(["STT", "Nguồn kinh phí", "Số lượt", "Số tiền (đồng)"])
     row = HEADER_ROW + 1
     first = row
@@ -297,6 +321,7 @@ def render(fig: Figures) -> bytes:
     _awards_by_unit_sheet(book, fig, fmt)
     _ratings_sheet(book, fig, fmt)
     _movements_sheet(book, fig, fmt)
+    _groups_sheet(book, fig, fmt)
     _contests_sheet(book, fig, fmt)
     _money_sheet(book, fig, fmt)
     book.close()

@@ -84,9 +84,24 @@ def build(path: Path = DEFAULT_PATH) -> Path:
     _loop(doc, "s", "situation")
     _p(doc, "II. CÁC PHONG TRÀO THI ĐUA VÀ KẾT QUẢ", bold=True)
     _loop(doc, "s", "movements")
+    _loop(doc, "s", "groups")
+    _p(doc, "{%p if group_rows %}")
+    _p(doc, "Bảng 1. Kết quả chấm điểm, xếp hạng khối, cụm thi đua", italic=True, size=13)
+    ranks = doc.add_table(rows=4, cols=6)
+    ranks.style = "Table Grid"
+    heads = ["Khối, cụm thi đua", "Hạng", "Đơn vị", "Điểm", "Đề nghị", "Được tặng"]
+    for cell, text in zip(ranks.rows[0].cells, heads, strict=True):
+        _cell_p(cell, text, bold=True, size=12, first=True)
+    ranks.rows[1].cells[0].paragraphs[0].add_run("{%tr for g in group_rows %}")
+    cells = ["{{ g.group }} năm {{ g.year }}", "{{ g.rank }}/{{ g.ranked }}", "{{ g.unit }}", "{{ g.score }}",
+             "{{ g.proposed }}", "{{ g.awarded }}"]  # fmt: skip
+    for cell, text in zip(ranks.rows[2].cells, cells, strict=True):
+        _cell_p(cell, text, size=12, first=True)
+    ranks.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    _p(doc, "{%p endif %}")
     _p(doc, "III. CÔNG TÁC KHEN THƯỞNG", bold=True)
     _loop(doc, "s", "commendation")
-    _p(doc, "Bảng 1. Kết quả khen thưởng theo hình thức và cấp quyết định", italic=True, size=13)
+    _p(doc, "Bảng 2. Kết quả khen thưởng theo hình thức và cấp quyết định", italic=True, size=13)
     table = doc.add_table(rows=5, cols=7)
     table.style = "Table Grid"
     heads = ["STT", "Hình thức khen thưởng", "Cấp quyết định", "Tập thể", "Cá nhân", "Hộ gia đình", "Tổng"]

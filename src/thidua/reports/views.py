@@ -114,6 +114,13 @@ def _query(params: selectors.ReportParams) -> str:
     return urlencode(q)
 
 
+def _dashboard_figures(params: selectors.ReportParams, layout: str) -> Any:
+    """The figures with the extras the layout's panels draw (staff counts for the
+    standing body's comparison; the unit's own movements and contests for a unit)."""
+    standing = layout == selectors.STANDING
+    return services.compute(params, with_staff=standing, own=not standing)
+
+
 def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = exc.status if exc.status != 400 else 422
     return render(request, "reports/error.html", {"message": exc.message}, status=status)
@@ -128,11 +135,13 @@ def index(request: HttpRequest) -> HttpResponse:
         params, form = _params(request)
     except DomainError as exc:
         return _error_page(request, exc)
-    fig = services.compute(params, with_staff=True)
-    charts = dashboard.charts(fig)
+    layout = selectors.dashboard_layout(request.user, params)
+    fig = _dashboard_figures(params, layout)
+    charts = dashboard.charts(fig, layout)
     query = _query(params)
     context = {
         "fig": fig,
+        "layout": layout,
         "params": params,
         "form": form,
         "units": _with(_unit_choices(request.user), params.unit),
@@ -142,6 +151,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": query,
         "docx_url": reverse("api:report_annual") + "?" + query,
         "xlsx_url": reverse("api:report_tables") + "?" + query,
+        "forms_url": reverse("api:report_forms") + "?" + query,
         "jobs": list(selectors.jobs_for(request.user)[:10]),
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 10, -1)),
     }
@@ -157,7 +167,8 @@ def chart_data(request: HttpRequest, key: str) -> HttpResponse:
         params, _form = _params(request)
     except DomainError as exc:
         return _error_page(request, exc)
-    chart = dashboard.chart(services.compute(params, with_staff=True), key)
+    layout = selectors.dashboard_layout(request.user, params)
+    chart = dashboard.chart(_dashboard_figures(params, layout), key, layout)
     if chart is None:
         raise Http404
     content = tables.chart_xlsx(chart.title, chart.headers, chart.rows)

@@ -1,35 +1,9 @@
-"""The one set of figures every report output is made from.
-
-:func:`compute` is the only place a report's numbers are counted; the JSON of
-the API, the DOCX summary, the XLSX tables and the dashboard all render the
-:class:`Figures` it returns (``as_dict`` is the JSON form), so they cannot
-disagree.
-
-Which records belong to a period — one rule for awards and ratings: the
-**achievement** period must end inside the report period. An award line's
-achievement ends on its ``period_end`` when known, else on 31/12 of its
-achievement year; a rating on 31/12 of its year. So the 2023 summary (held in
-April 2024) counts the awards *for* 2023 even when decided in 2024 — which is
-what the seeds report ("khen thưởng ... năm 2023") — and a thematic movement
-of 4/8–31/12/2022 falls in 2022. Decision dates are not used: imported history
-often has none, and the dashboard "awards per year" would shift by a year.
-Revoked lines never count.
-
-Which units: the report unit and every unit it succeeded (``directory.selectors
-.lineage``), each with its subtree when ``include_subunits``: the tree as it
-stood, so a 2022 report of a district abolished in 2025 still has its
-communes, and the commune formed from it reports on the district's history.
-The caller must have checked that the user may see the report unit
-(:func:`thidua.reports.selectors.report_unit`); nothing outside these subtrees
-is read.
-"""
+"""Counting a report's figures (see the package doc for the period and units rules)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -39,193 +13,24 @@ from thidua.awards.models import AwardRecord, AwardType, Rating
 from thidua.directory.models import Person, Unit
 from thidua.directory.selectors import lineage
 from thidua.reports import adapters
+from thidua.reports.figures.model import (
+    COMPLETED,
+    KINDS,
+    LEVEL_ORDER,
+    AwardLine,
+    ContestFigures,
+    Figures,
+    GradeLine,
+    MovementFigures,
+    PrizeLine,
+    RatingFigures,
+    UnitLine,
+    UpwardFigures,
+    YearLine,
+    share,
+)
+from thidua.reports.groups import group_figures
 from thidua.reports.routers import reporting
-
-KINDS = ("collective", "individual", "household")
-COMPLETED = (Grade.HTXSNV, Grade.HTTNV, Grade.HTNV)
-LEVEL_ORDER = [lv.value for lv in AuthorityLevel]
-
-
-def share(part: int, whole: int) -> Decimal | None:
-    """A percentage with one decimal (half up), None when there is nothing to divide by."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-@dataclass
-class AwardLine:
-    award_type: str
-    name: str
-    category: str
-    rank: int
-    authority_level: str
-    authority_label: str
-    collective: int = 0
-    individual: int = 0
-    household: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.collective + self.individual + self.household
-
-
-@dataclass
-class GradeLine:
-    grade: str
-    label: str
-    count: int
-    share: Decimal | None
-
-
-@dataclass
-class RatingFigures:
-    subject: str  # "units" | "people"
-    rated: int = 0
-    grades: list[GradeLine] = field(default_factory=list)
-    completed_or_better: int = 0
-    excellent: int = 0
-    completed_share: Decimal | None = None
-    excellent_share: Decimal | None = None
-
-
-@dataclass
-class PrizeLine:
-    budget_source: str
-    records: int
-    amount: int
-
-
-@dataclass
-class UpwardFigures:
-    """Dossiers this level sent to a higher one and what the higher level decided."""
-
-    dossiers: int = 0
-    candidates: int = 0
-    awarded: int = 0
-    not_awarded: int = 0
-    pending: int = 0
-
-
-@dataclass
-class MovementFigures:
-    id: int
-    name: str
-    start_date: dt.date
-    end_date: dt.date
-    participants: int = 0
-    pledges: int = 0
-    indicators_total: int = 0
-    indicators_met: int = 0
-    tasks_total: int = 0
-    tasks_done: int = 0
-    tasks_in_progress: int = 0
-    tasks_not_started: int = 0
-    indicator_lines: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class ContestFigures:
-    id: int
-    name: str
-    invited_units: int = 0
-    units_with_participants: int = 0
-    participants: int = 0
-    attempts: int = 0
-    max_score_participants: int = 0
-    all_correct_attempts: int = 0
-    per_day: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class YearLine:
-    year: int
-    collective: int = 0
-    individual: int = 0
-    household: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.collective + self.individual + self.household
-
-
-@dataclass
-class UnitLine:
-    """Awards and ratings of one unit of the subtree (the XLSX "by unit" tables)."""
-
-    unit_id: int
-    code: str
-    name: str
-    awards: dict[str, dict[str, int]] = field(default_factory=dict)  # award code -> kind -> n
-    unit_grade: str = ""
-    people_grades: dict[str, int] = field(default_factory=dict)
-    staff: int = 0  # people working there now (the dashboard's "per 100 staff")
-
-    @property
-    def awards_total(self) -> int:
-        return sum(sum(v.values()) for v in self.awards.values())
-
-
-@dataclass
-class Figures:
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    unit_kind: str
-    include_subunits: bool
-    period_from: dt.date
-    period_to: dt.date
-    movement_id: int | None
-    lineage: list[str]
-    awards: list[AwardLine] = field(default_factory=list)
-    award_totals: dict[str, int] = field(default_factory=dict)
-    awards_by_year: list[YearLine] = field(default_factory=list)
-    unit_ratings: RatingFigures = field(default_factory=lambda: RatingFigures("units"))
-    people_ratings: RatingFigures = field(default_factory=lambda: RatingFigures("people"))
-    prize_money: list[PrizeLine] = field(default_factory=list)
-    prize_total: int = 0
-    upward: UpwardFigures = field(default_factory=UpwardFigures)
-    movements: list[MovementFigures] = field(default_factory=list)
-    contests: list[ContestFigures] = field(default_factory=list)
-    by_unit: list[UnitLine] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        """Nothing to report: the outputs say "Không có số liệu" instead of zeros."""
-        return not (
-            self.awards
-            or self.unit_ratings.rated
-            or self.people_ratings.rated
-            or self.upward.dossiers
-            or self.movements
-            or self.contests
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: dates as ISO strings, shares as numbers with one decimal."""
-        return _jsonable(
-            {
-                **asdict(self),
-                "awards": [{**asdict(a), "total": a.total} for a in self.awards],
-                "awards_by_year": [{**asdict(y), "total": y.total} for y in self.awards_by_year],
-                "is_empty": self.is_empty,
-            }
-        )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-# --- computing ------------------------------------------------------------------------------
 
 
 def report_units(unit: Unit) -> list[Unit]:
@@ -445,12 +250,29 @@ def compute(
     include_subunits: bool = True,
     movement: Any | None = None,
     with_staff: bool = False,
+    own: bool = False,
 ) -> Figures:
-    """Every figure of a report (``with_staff``: also the people working in each
-    unit now, for the dashboard's "per 100 staff"; not a report figure). The caller has checked the user's right to ``unit``
-    and that ``movement`` (if any) is visible to them; the period is valid."""
+    """Every figure of a report. Two extras for the dashboards, not report figures:
+    ``with_staff`` — the people working in each unit now (the standing body's "per 100
+    staff"); ``own`` — the unit's own movements and contest reach (a unit officer's view).
+    The caller has checked the user's right to ``unit`` and that ``movement`` (if any)
+    is visible to them; the period is valid."""
     with reporting():  # on the read replica when REPORTS_DATABASE_URL is set
-        return _compute(unit, period_from, period_to, include_subunits, movement, with_staff)
+        fig = _compute(unit, period_from, period_to, include_subunits, movement, with_staff)
+        if own:
+            _own(fig, unit, report_units(unit), include_subunits, period_from, period_to)
+        return fig
+
+
+def _own(
+    fig: Figures, unit: Unit, units: list[Unit], include_subunits: bool, start: dt.date, end: dt.date
+) -> None:
+    for m in adapters.movements_joined(unit, start, end):
+        data = adapters.unit_progress(m, unit, end)
+        fig.own_movements.append(
+            MovementFigures(id=m.pk, name=m.name, start_date=m.start_date, end_date=m.end_date, **data)
+        )
+    fig.own_contests = adapters.unit_contest_reach(units, include_subunits, start, end)
 
 
 def _compute(
@@ -523,6 +345,8 @@ def _compute(
                 tasks_in_progress=data.get("tasks_in_progress", 0),
                 tasks_not_started=data.get("tasks_not_started", 0),
                 indicator_lines=data.get("indicator_lines", []),
+                kind=m.kind,
+                launching_kind=m.launching_unit.kind,
             )
         )
     if movement is None:
@@ -530,6 +354,7 @@ def _compute(
             data = adapters.contest_figures(c)
             if data is not None:
                 fig.contests.append(ContestFigures(id=c.pk, name=c.name, **data))
+    fig.groups = group_figures(units, include_subunits, period_from, period_to, movement)
     fig.by_unit = _by_unit(
         unit, units, include_subunits, awards_qs, rating_q, with_staff, period_from, period_to
     )
