@@ -74,6 +74,19 @@ def test_standing_body_compares_the_units(officer, ratings_and_movement):
     assert "Tiến độ các phong trào thi đua" in html and "Thi đua yêu nước năm 2023" not in html
 
 
+def test_the_leader_of_the_subtree_compares_the_units_too(ratings_and_movement):
+    """The chair signs the subtree's decisions: the same comparisons as the standing body."""
+    district, _communes, _people = ratings_and_movement
+    web = Client()
+    web.force_login(make_user("lanhdaoml", Role.APPROVER, district))
+    html = web.get("/bao-cao/", {"unit": "ML", "year": 2023}).content.decode()
+    assert 'data-layout="standing"' in html and _panels(html) == STANDING_PANELS
+    viewer = Client()
+    viewer.force_login(make_user("chixemml", Role.VIEWER, district))
+    html = viewer.get("/bao-cao/", {"unit": "ML", "year": 2023}).content.decode()
+    assert 'data-layout="unit"' in html and _panels(html) == UNIT_PANELS
+
+
 def test_unit_officer_sees_its_own_unit_only(ratings_and_movement):
     _district, communes, _people = ratings_and_movement
     x1 = communes[0]

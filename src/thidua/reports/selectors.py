@@ -120,12 +120,15 @@ def report_params(
 
 def dashboard_layout(user: Any, params: ReportParams) -> str:
     """Which dashboard: :data:`STANDING` — comparisons between the units of the subtree —
-    for the standing body (the permission to appraise dossiers on the report unit: the
-    cơ quan thường trực, and administrators) when the report covers the subtree;
-    :data:`UNIT` — the unit's own awards, ratings, movements and contests — for everyone
-    else (a unit officer, a leader, a viewer). The figures allowed are the same either
-    way (scope was checked by :func:`report_params`); the layout only chooses panels."""
-    if params.include_subunits and can_on_unit(user, Perm.APPRAISE, params.unit):
+    for those who answer for the whole subtree when the report covers it: the standing
+    body (it appraises dossiers on the report unit; administrators too) and the leader
+    who signs its decisions (a chair compares the units before signing); :data:`UNIT` —
+    the unit's own awards, ratings, movements and contests — for everyone else (a unit
+    officer, a viewer). The figures allowed are the same either way (scope was checked
+    by :func:`report_params`); the layout only chooses panels."""
+    if params.include_subunits and any(
+        can_on_unit(user, perm, params.unit) for perm in (Perm.APPRAISE, Perm.SIGN_DECISION)
+    ):
         return STANDING
     return UNIT
 
