@@ -264,5 +264,5 @@ def test_import_page_lists_row_errors(client, tree, movement, province_officer):
     )
     assert r.status_code == 422
     page = _text(r.content)
-    assert "Tệp có 1 lỗi; chưa ghi dòng nào." in page
+    assert "Tệp có 1 lỗi; chưa nhập dòng nào." in page
     assert "Dòng 2, cột «Mã chỉ tiêu»: Mã chỉ tiêu «KHONGCO» chưa có trong phong trào cho Xã Một" in page

@@ -36,7 +36,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return result
 
 
-def record(
+def entry(
     *,
     actor: Any,
     action: str,
@@ -44,10 +44,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit row (who, when, from where, what, before/after)."""
+    """One audit row, not yet saved: for :func:`record_many` when a service
+    writes hundreds of objects at once (one INSERT, not one per row)."""
     where = current_origin()
     user = actor if getattr(actor, "pk", None) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=user,
         actor_name=(actor.get_username() if user else str(actor or "hệ thống"))[:150],
         origin=where.origin,
@@ -59,6 +60,26 @@ def record(
         before=before,
         after=after,
     )
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit row (who, when, from where, what, before/after)."""
+    row = entry(actor=actor, action=action, obj=obj, before=before, after=after)
+    row.save()
+    return row
+
+
+def record_many(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Write audit rows built by :func:`entry` in batched INSERTs (same
+    transaction as the caller's writes)."""
+    return AuditEntry.objects.bulk_create(list(entries), batch_size=500)
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEntry]:

@@ -6,14 +6,19 @@ from dataclasses import dataclass, field
 
 
 class DomainError(Exception):
-    """A business rule refused the action; ``message`` is shown to the user."""
+    """A business rule refused the action; ``message`` is shown to the user.
+
+    ``field`` names the input the message is about (a service parameter such
+    as ``"plan_value"``), so an import can point at the right column and a form
+    at the right box without guessing from the wording of the message."""
 
     status = 400
 
-    def __init__(self, message: str, *, code: str = "invalid") -> None:
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.field = field
 
 
 class PermissionDenied(DomainError):

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from thidua.core.vn import place_date
 from thidua.council import selectors, services
 from thidua.council.models import Ballot, BallotMode, BallotState, Session
 from thidua.directory.enums import ADMINISTRATIVE_KINDS
@@ -55,26 +56,6 @@ CONFIDENCE = {
     "unconfirmed": "chưa xác nhận",
     "council": "quy chế của Hội đồng",
 }
-_PLACE_PREFIXES = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Xã", "Phường")
-
-
-def vn_date(day: dt.date) -> str:
-    """Decree 30: "ngày 05 tháng 3 năm 2026" — a zero before days under 10 and months 1 and 2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def place_name(unit: Unit) -> str:
-    """The place of the place-date line: the administrative unit the council's
-    unit sits in, without its kind word ("Tỉnh Thử Nghiệm" → "Thử Nghiệm")."""
-    node: Unit | None = unit
-    while node is not None and node.kind not in ADMINISTRATIVE_KINDS:
-        node = node.parent
-    name = (node or unit).name
-    for prefix in _PLACE_PREFIXES:
-        if name.startswith(prefix + " "):
-            return name[len(prefix) + 1 :]
-    return name
 
 
 def governing_body(unit: Unit) -> str:
@@ -208,7 +189,7 @@ def build_text(session: Session) -> MinutesText:
         parent_body=governing_body(council.unit),
         body_lines=BODY_LINES,
         number_line=NUMBER_LINE,
-        place_date=f"{place_name(council.unit)}, {vn_date(session.date)}",
+        place_date=place_date(council.unit, session.date),
         title=session.title,
         opening=[
             f"Thời gian: ngày {_d(session.date)}.",

@@ -41,7 +41,7 @@ present" written opinions do not count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -171,11 +171,17 @@ class Quorum:
         return n
 
 
-def quorum(session: Session) -> Quorum:
-    members = voting_members(session)
-    ids = {m.pk for m in members}
-    present = len(present_ids(session) & ids)
-    return Quorum(len(members), present, session.council.quorum_share, session.council.quorum_citation)
+def quorum(session: Session, attendance: Sequence[tuple[CouncilMember, bool, str]] | None = None) -> Quorum:
+    """The quorum of the session; ``attendance`` (``selectors.attendance_rows``)
+    when the caller has it already, so a page reads the attendance once."""
+    if attendance is None:
+        members = voting_members(session)
+        ids = {m.pk for m in members}
+        n_members, present = len(members), len(present_ids(session) & ids)
+    else:
+        voting = [here for m, here, _note in attendance if m.votes]
+        n_members, present = len(voting), sum(voting)
+    return Quorum(n_members, present, session.council.quorum_share, session.council.quorum_citation)
 
 
 def passes(votes_for: int, base: int, threshold: Decimal, strict: bool) -> bool:
@@ -801,8 +807,25 @@ class HandCount:
     votes_abstain: int = 0
 
 
-def _close_one(actor: Any, ballot: Ballot, hands: HandCount | None) -> Ballot:
-    members, present, recused = _eligible(ballot)
+@dataclass(frozen=True)
+class _Seats:
+    """Who may vote in a session and who is there: the same for every ballot
+    of the session, so closing all of them reads it once."""
+
+    members: list[CouncilMember]
+    present: set[int]
+
+
+def _seats(session: Session) -> _Seats:
+    members = voting_members(session)
+    return _Seats(members, present_ids(session) & {m.pk for m in members})
+
+
+def _close_one(
+    actor: Any, ballot: Ballot, hands: HandCount | None, seats: _Seats, recused: set[int], tally: BallotTally
+) -> Ballot:
+    members, present = seats.members, seats.present
+    recused = recused & {m.pk for m in members}
     eligible_present = present - recused
     if ballot.mode == BallotMode.OPEN:
         if hands is None:
@@ -817,7 +840,6 @@ def _close_one(actor: Any, ballot: Ballot, hands: HandCount | None) -> Ballot:
             raise DomainError("Hội đồng không áp dụng phiếu không biểu quyết.")
         online = counts
     else:
-        tally = BallotTally.objects.get(ballot=ballot)
         online = (tally.for_count, tally.against_count, tally.abstain_count)
     votes_for = online[0] + ballot.written_for
     votes_against = online[1] + ballot.written_against
@@ -886,7 +908,15 @@ def ballots_close(
             )
             if not found:
                 raise DomainError("Không có phiếu nào đang mở.")
-        closed = [_close_one(actor, b, hands.get(b.pk)) for b in found]
+        # members, attendance, recusals and tallies: read once for all the ballots
+        seats = _seats(session)
+        recused: dict[int, set[int]] = {b.pk: set() for b in found}
+        for ballot_id, member_id in Conflict.objects.filter(ballot__in=found).values_list(
+            "ballot_id", "member_id"
+        ):
+            recused[ballot_id].add(member_id)
+        tallies = {t.ballot_id: t for t in BallotTally.objects.filter(ballot__in=found)}
+        closed = [_close_one(actor, b, hands.get(b.pk), seats, recused[b.pk], tallies[b.pk]) for b in found]
         council_results_recorded(
             actor=actor,
             results=[

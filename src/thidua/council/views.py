@@ -408,16 +408,17 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
     ballots = list(selectors.ballots_for(request.user, session))
+    attendance = selectors.attendance_rows(session)  # once: quorum, the roll and the members list
     return {
         "session": session,
-        "quorum": services.quorum(session),
-        "attendance": selectors.attendance_rows(session),
+        "quorum": services.quorum(session, attendance),
+        "attendance": attendance,
         "ballots": [(b, services.threshold_text(b)) for b in ballots],
         "any_open": any(b.state == BallotState.OPEN for b in ballots),
         "any_closed": any(b.state == BallotState.CLOSED for b in ballots),
         "dossiers": selectors.agenda_candidates(request.user, session),
         "conflicts": selectors.conflicts_of(session),
-        "members": [m for m, _here, _note in selectors.attendance_rows(session) if m.votes],
+        "members": [m for m, _here, _note in attendance if m.votes],
         "my_seat": selectors.seat_in(request.user, session),
     }
 

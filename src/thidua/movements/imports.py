@@ -4,33 +4,37 @@ One sheet, one row per (unit, indicator): a row with «Kế hoạch» creates th
 indicator; a row with «Thực hiện» reports a value as of «Số liệu đến ngày».
 An unknown indicator code without a plan, a unit outside the movement, a bad
 number or date: the whole file is refused with row/column messages and
-nothing is written (the rows go through the same services inside one
-transaction that is rolled back on any error).
+nothing is written. The cell readers and the error report are the shared
+ones of :mod:`thidua.core.sheets`, the unit lookup the directory import's; the checks and writes are the movement services'
+(one set-based call for the whole file).
 """
 
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
 from django.db import transaction
 
-from thidua.core.errors import DomainError, ImportRejected, RowError
-from thidua.core.text import fold
-from thidua.directory.imports import (
+from thidua.core.errors import ImportRejected
+from thidua.core.numbers import NotANumber, parse_decimal
+from thidua.core.sheets import (
     INSTRUCTIONS_SHEET,
     CellError,
+    Report,
     cell_date,
     cell_str,
     read_limited,
     read_rows,
+    reject,
 )
-from thidua.directory.models import Unit
+from thidua.core.text import fold
+from thidua.directory.imports import units_by_code
 from thidua.movements import services
 from thidua.movements.enums import Direction
-from thidua.movements.models import Indicator, Movement
+from thidua.movements.models import Movement
 
 COLUMNS = (
     ("unit", "Mã đơn vị"),
@@ -45,24 +49,6 @@ COLUMNS = (
 )
 LABEL = dict(COLUMNS)
 _DIRECTIONS = {"cao": Direction.HIGHER, "thap": Direction.LOWER, "": Direction.HIGHER}
-
-
-def _number(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    text = cell_str(value, 40)
-    if not text:
-        return None
-    # Vietnamese writing: "26.461" thousands, "98,6" decimals
-    normal = text.replace(" ", "")
-    if "," in normal:
-        normal = normal.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(normal)
-    except InvalidOperation as exc:
-        raise CellError(f"«{text}» không phải là số.") from exc
 
 
 def template() -> bytes:
@@ -110,44 +96,72 @@ def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
     raise ImportRejected("Không tìm thấy dòng tiêu đề có cột «Mã đơn vị» và «Mã chỉ tiêu».")
 
 
+# Which column a service's refusal is about (DomainError.field → column key).
+_FIELD_COLUMN = {
+    "unit": "unit",
+    "code": "code",
+    "name": "name",
+    "measure": "measure",
+    "plan_value": "plan",
+    "direction": "direction",
+    "value": "value",
+    "as_of": "as_of",
+    "source": "source",
+}
+
+
 def import_indicators(*, actor: Any, movement: Movement, file: Any, name: str) -> dict[str, int]:
-    """Import the file; returns {"created": n, "values": m} or raises ImportRejected."""
+    """Import the file; returns {"created": n, "values": m} or raises ImportRejected.
+
+    Set-based: the cells are read here, the units looked up in one query, and
+    every row goes to :func:`services.indicator_rows_write`, which checks all
+    of them with lookups made once and writes with bulk INSERTs. Every problem
+    of the file is listed at once, whether found in a cell or by the service."""
     rows = read_rows(read_limited(file), name)
     header, cols = _header(rows)
-    errors: list[RowError] = []
-    created = values = 0
-    units: dict[str, Unit | None] = {}
+    report = Report()
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    for r in range(header + 1, len(rows)):
+        raw = rows[r]
+        cell = {k: (raw[i] if i < len(raw) else None) for k, i in cols.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cell.values()):
+            continue
+        try:
+            parsed.append((r + 1, _parse(cell)))
+        except _CellAt as exc:
+            report.add(r + 1, LABEL[exc.key], exc.message)
+    units = units_by_code(p["unit"] for _, p in parsed)
+    lines: list[int] = []
+    entries: list[services.IndicatorRow] = []
+    for line, p in parsed:
+        unit = units.get(p["unit"])
+        if unit is None:
+            report.add(line, LABEL["unit"], f"Không có đơn vị mã «{p['unit']}».")
+            continue
+        lines.append(line)
+        entries.append(
+            services.IndicatorRow(
+                unit=unit,
+                code=p["code"],
+                name=p["name"],
+                measure=p["measure"],
+                plan_value=p["plan"],
+                direction=p["direction"],
+                value=p["value"],
+                as_of=p["as_of"],
+                source=p["source"],
+            )
+        )
     with transaction.atomic():
-        for r in range(header + 1, len(rows)):
-            line = r + 1
-            raw = rows[r]
-            cell = {k: (raw[i] if i < len(raw) else None) for k, i in cols.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cell.values()):
-                continue
-            try:
-                parsed = _parse(cell)
-            except _CellAt as exc:
-                errors.append(RowError(line, LABEL[exc.key], exc.message))
-                continue
-            code_u = parsed["unit"]
-            if code_u not in units:
-                units[code_u] = Unit.objects.filter(code=code_u).first()
-            unit = units[code_u]
-            if unit is None:
-                errors.append(RowError(line, LABEL["unit"], f"Không có đơn vị mã «{code_u}»."))
-                continue
-            try:
-                created_here, valued = _write(actor, movement, unit, parsed)
-            except DomainError as exc:
-                errors.append(RowError(line, LABEL[_column_of(exc.message)], exc.message))
-                continue
-            created += created_here
-            values += valued
-        if errors:
-            raise ImportRejected(f"Tệp có {len(errors)} lỗi; chưa ghi dòng nào.", errors[:200])
-        if not created and not values:
-            raise ImportRejected("Tệp không có dòng dữ liệu nào.")
-    return {"created": created, "values": values}
+        outcome = services.indicator_rows_write(
+            actor=actor, movement=movement, rows=entries, dry_run=bool(report.total)
+        )
+        for index, exc in outcome.errors:
+            report.add(lines[index], LABEL[_FIELD_COLUMN.get(exc.field or "", "unit")], exc.message)
+        report.raise_if_any()
+        if not outcome.created and not outcome.values:
+            raise reject("Tệp không có dòng dữ liệu nào.")
+    return {"created": outcome.created, "values": outcome.values}
 
 
 class _CellAt(Exception):
@@ -155,6 +169,17 @@ class _CellAt(Exception):
         super().__init__(message)
         self.key = key
         self.message = message
+
+
+def _number(value: Any) -> Decimal | None:
+    """A plan or result cell: a number cell as it is, text the Vietnamese way
+    ("1.234,5"; see :mod:`thidua.core.numbers`)."""
+    if isinstance(value, str):
+        value = cell_str(value, 40)
+    try:
+        return parse_decimal(value)
+    except NotANumber as exc:
+        raise CellError(f"«{value}» không phải là số.") from exc
 
 
 def _parse(cell: dict[str, Any]) -> dict[str, Any]:
@@ -183,46 +208,3 @@ def _parse(cell: dict[str, Any]) -> dict[str, Any]:
     if out["plan"] is None and out["value"] is None:
         raise _CellAt("value", "Dòng không có kế hoạch cũng không có giá trị thực hiện.")
     return out
-
-
-def _column_of(message: str) -> str:
-    low = message.lower()
-    if "đơn vị" in low and "không tham gia" in low:
-        return "unit"
-    if "mã chỉ tiêu" in low or "chỉ tiêu mã" in low:
-        return "code"
-    if "kế hoạch" in low:
-        return "plan"
-    if "ngày" in low:
-        return "as_of"
-    if "tên chỉ tiêu" in low:
-        return "name"
-    return "value"
-
-
-def _write(actor: Any, movement: Movement, unit: Unit, row: dict[str, Any]) -> tuple[int, int]:
-    indicator = Indicator.objects.filter(movement=movement, unit=unit, code=row["code"]).first()
-    created = 0
-    if indicator is None:
-        if row["plan"] is None:
-            raise DomainError(
-                f"Mã chỉ tiêu «{row['code']}» chưa có trong phong trào cho {unit.name} "
-                "(điền cột Kế hoạch để tạo chỉ tiêu mới)."
-            )
-        indicator = services.indicator_create(
-            actor=actor,
-            movement=movement,
-            unit=unit,
-            code=row["code"],
-            name=row["name"],
-            plan_value=row["plan"],
-            measure=row["measure"],
-            direction=row["direction"],
-        )
-        created = 1
-    if row["value"] is None:
-        return created, 0
-    services.indicator_report(
-        actor=actor, indicator=indicator, value=row["value"], as_of=row["as_of"], source=row["source"]
-    )
-    return created, 1

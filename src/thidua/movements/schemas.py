@@ -7,13 +7,29 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
+from thidua.core.numbers import NotANumber, parse_decimal
 from thidua.directory.schemas import CleanStr, Id, Version
 from thidua.movements.enums import CriterionKind, Direction, MovementKind, ReviewKind, TaskStatus
 
 Year = Annotated[int, Field(ge=1945, le=2200)]
-Number = Annotated[Decimal, Field(ge=Decimal("-1e15"), le=Decimal("1e15"))]
+
+
+def _vn_number(value: Any) -> Any:
+    """A number sent as text is read the Vietnamese way ("1.234,5"), like in
+    the forms and the import; anything unreadable is left for pydantic to refuse."""
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except NotANumber:
+            return value
+    return value
+
+
+Number = Annotated[
+    Annotated[Decimal, Field(ge=Decimal("-1e15"), le=Decimal("1e15"))], BeforeValidator(_vn_number)
+]
 Line = CleanStr(1000)
 
 

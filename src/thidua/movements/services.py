@@ -10,9 +10,11 @@ sign pledges, report values and task status, and self-score.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import File
@@ -24,6 +26,7 @@ from thidua.accounts.scoping import can_on_unit
 from thidua.awards.models import AwardRecord, AwardType
 from thidua.core import audit
 from thidua.core.errors import ConcurrentUpdate, DomainError, PermissionDenied
+from thidua.core.numbers import NotANumber, parse_decimal
 from thidua.core.text import clean, fold
 from thidua.directory.enums import UnitKind
 from thidua.directory.models import EmulationGroup, GroupMembership, Unit
@@ -71,13 +74,15 @@ def _require(actor: Any, perm: str, *units: Unit | None) -> None:
         raise PermissionDenied()
 
 
-def _text(value: Any, label: str, max_length: int, *, required: bool = False) -> str:
+def _text(
+    value: Any, label: str, max_length: int, *, required: bool = False, field: str | None = None
+) -> str:
     try:
         text = clean(None if value is None else str(value), max_length=max_length)
     except ValueError as exc:
-        raise DomainError(f"{label}: {exc}.") from exc
+        raise DomainError(f"{label}: {exc}.", field=field) from exc
     if required and not text:
-        raise DomainError(f"{label} không được để trống.")
+        raise DomainError(f"{label} không được để trống.", field=field)
     return text
 
 
@@ -89,13 +94,17 @@ def _lines(values: Iterable[Any] | None, label: str, max_length: int = 1000) -> 
     return items
 
 
-def _decimal(value: Any, label: str) -> Decimal:
+def _decimal(value: Any, label: str, *, field: str | None = None) -> Decimal:
+    """A number typed the Vietnamese way ("1.234,5") or the program's way
+    ("1234.5"): one parser for forms, import, API and CLI (core.numbers)."""
     try:
-        number = Decimal(str(value).strip().replace(",", ".")) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(f"{label} phải là số.") from exc
+        number = parse_decimal(value)
+    except NotANumber as exc:
+        raise DomainError(f"{label} phải là số.", field=field) from exc
+    if number is None:
+        raise DomainError(f"{label} phải là số.", field=field)
     if not number.is_finite() or abs(number) >= Decimal("1e15"):
-        raise DomainError(f"{label} không hợp lệ.")
+        raise DomainError(f"{label} không hợp lệ.", field=field)
     return number
 
 
@@ -273,7 +282,7 @@ def _movement_year(movement: Movement, year: int | None) -> int:
 
 def _check_participant(movement: Movement, unit: Unit) -> None:
     if not selectors.takes_part(movement, unit):
-        raise DomainError(f"Đơn vị «{unit.name}» không tham gia phong trào «{movement.name}».")
+        raise DomainError(f"Đơn vị «{unit.name}» không tham gia phong trào «{movement.name}».", field="unit")
 
 
 @transaction.atomic
@@ -401,6 +410,27 @@ def _may_plan(actor: Any, movement: Movement, unit: Unit) -> None:
     _require(actor, Perm.MANAGE_MOVEMENTS, movement.launching_unit, unit)
 
 
+def _indicator_fields(
+    *, code: Any, name: Any, plan_value: Any, measure: Any, direction: Any
+) -> dict[str, Any]:
+    """The checked values of a new indicator (each refusal names its field)."""
+    code = _text(code, "Mã chỉ tiêu", 30, required=True, field="code").upper()
+    if direction not in Direction.values:
+        raise DomainError(
+            "Chiều đánh giá phải là «càng cao càng tốt» hoặc «càng thấp càng tốt».", field="direction"
+        )
+    plan = _decimal(plan_value, "Kế hoạch", field="plan_value")
+    if plan < 0:
+        raise DomainError("Kế hoạch không được âm.", field="plan_value")
+    return {
+        "code": code,
+        "name": _text(name, "Tên chỉ tiêu", 500, required=True, field="name"),
+        "measure": _text(measure, "Đơn vị tính", 60, field="measure"),
+        "plan_value": plan,
+        "direction": direction,
+    }
+
+
 @transaction.atomic
 def indicator_create(
     *,
@@ -416,26 +446,14 @@ def indicator_create(
 ) -> Indicator:
     _may_plan(actor, movement, unit)
     _check_participant(movement, unit)
-    code = _text(code, "Mã chỉ tiêu", 30, required=True).upper()
-    if direction not in Direction.values:
-        raise DomainError("Chiều đánh giá phải là «càng cao càng tốt» hoặc «càng thấp càng tốt».")
-    plan = _decimal(plan_value, "Kế hoạch")
-    if plan < 0:
-        raise DomainError("Kế hoạch không được âm.")
-    if Indicator.objects.filter(movement=movement, unit=unit, code=code).exists():
-        raise DomainError(f"Chỉ tiêu mã {code} của {unit.name} đã có.")
+    fields = _indicator_fields(
+        code=code, name=name, plan_value=plan_value, measure=measure, direction=direction
+    )
+    if Indicator.objects.filter(movement=movement, unit=unit, code=fields["code"]).exists():
+        raise DomainError(f"Chỉ tiêu mã {fields['code']} của {unit.name} đã có.", field="code")
     if position is None:
         position = Indicator.objects.filter(movement=movement).count() + 1
-    ind = Indicator.objects.create(
-        movement=movement,
-        unit=unit,
-        code=code,
-        name=_text(name, "Tên chỉ tiêu", 500, required=True),
-        measure=_text(measure, "Đơn vị tính", 60),
-        plan_value=plan,
-        direction=direction,
-        position=position,
-    )
+    ind = Indicator.objects.create(movement=movement, unit=unit, position=position, **fields)
     audit.record(actor=actor, action="movements.indicator_create", obj=ind, after=audit.snapshot(ind))
     return ind
 
@@ -443,10 +461,25 @@ def indicator_create(
 def _check_value_date(movement: Movement, as_of: dt.date) -> None:
     if as_of < movement.start_date:
         raise DomainError(
-            f"Ngày số liệu {_d(as_of)} trước khi phong trào bắt đầu ({_d(movement.start_date)})."
+            f"Ngày số liệu {_d(as_of)} trước khi phong trào bắt đầu ({_d(movement.start_date)}).",
+            field="as_of",
         )
     if as_of > _today():
-        raise DomainError(f"Ngày số liệu {_d(as_of)} ở tương lai.")
+        raise DomainError(f"Ngày số liệu {_d(as_of)} ở tương lai.", field="as_of")
+
+
+def _value_fields(movement: Movement, *, value: Any, as_of: dt.date, source: Any) -> dict[str, Any]:
+    """The checked values of a reported result (each refusal names its field)."""
+    number = _decimal(value, "Giá trị thực hiện", field="value")
+    _check_value_date(movement, as_of)
+    return {"value": number, "as_of": as_of, "source": _text(source, "Nguồn số liệu", 255, field="source")}
+
+
+def _value_audit(previous: tuple[Decimal, dt.date] | None, v: IndicatorValue) -> dict[str, Any]:
+    return {
+        "before": {"value": str(previous[0]), "as_of": previous[1].isoformat()} if previous else None,
+        "after": {"value": str(v.value), "as_of": v.as_of.isoformat(), "source": v.source},
+    }
 
 
 @transaction.atomic
@@ -458,29 +491,167 @@ def indicator_report(
     _require(actor, Perm.REPORT_MOVEMENTS, indicator.unit)
     movement = indicator.movement
     _check_participant(movement, indicator.unit)
-    number = _decimal(value, "Giá trị thực hiện")
-    _check_value_date(movement, as_of)
     v = IndicatorValue.objects.create(
         indicator=indicator,
-        value=number,
-        as_of=as_of,
-        source=_text(source, "Nguồn số liệu", 255),
         recorded_by=_user(actor),
+        **_value_fields(movement, value=value, as_of=as_of, source=source),
     )
     previous = (
         IndicatorValue.objects.filter(indicator=indicator, as_of__lte=as_of)
         .exclude(pk=v.pk)
         .order_by("-as_of", "-id")
+        .values_list("value", "as_of")
         .first()
     )
-    audit.record(
-        actor=actor,
-        action="movements.indicator_report",
-        obj=indicator,
-        before={"value": str(previous.value), "as_of": previous.as_of.isoformat()} if previous else None,
-        after={"value": str(number), "as_of": as_of.isoformat(), "source": v.source},
-    )
+    audit.record(actor=actor, action="movements.indicator_report", obj=indicator, **_value_audit(previous, v))
     return v
+
+
+@dataclass
+class IndicatorRow:
+    """One line of a bulk entry (the XLSX import): create the unit's indicator
+    when ``plan_value`` is given and the code is new, report ``value`` as of
+    ``as_of`` when given."""
+
+    unit: Unit
+    code: str
+    name: str = ""
+    measure: str = ""
+    plan_value: Any = None
+    direction: str = Direction.HIGHER
+    value: Any = None
+    as_of: dt.date | None = None
+    source: str = ""
+
+
+@dataclass
+class RowsOutcome:
+    """What a bulk entry did, or why not: ``errors`` holds (row index, error);
+    when it is not empty nothing was written."""
+
+    created: int = 0
+    values: int = 0
+    errors: list[tuple[int, DomainError]] = dataclasses.field(default_factory=list)
+
+
+_QUERY_CHUNK = 500  # values per IN (…) list
+
+
+@transaction.atomic
+def indicator_rows_write(
+    *, actor: Any, movement: Movement, rows: Sequence[IndicatorRow], dry_run: bool = False
+) -> RowsOutcome:
+    """Create indicators and report values for many rows at once, all or
+    nothing: the same checks as :func:`indicator_create` and
+    :func:`indicator_report`, row by row, but every lookup is made once for
+    the whole set and the writes (indicators, values, audit rows) are bulk
+    INSERTs — an import of 1,000 rows costs a handful of queries, not
+    thousands. With errors, or with ``dry_run`` (the caller found problems of
+    its own and wants every error listed), nothing is written."""
+    outcome = RowsOutcome()
+    takes_part = selectors.participation_test(movement)
+    codes = {clean(str(r.code or "")).upper() for r in rows}
+    unit_ids = {r.unit.pk for r in rows}
+    existing: dict[tuple[int, str], Indicator] = {}
+    code_list = sorted(codes)
+    for i in range(0, len(code_list), _QUERY_CHUNK):
+        for ind in Indicator.objects.filter(movement=movement, code__in=code_list[i : i + _QUERY_CHUNK]):
+            if ind.unit_id in unit_ids:
+                existing[(ind.unit_id, ind.code)] = ind
+    allowed: dict[tuple[str, int], bool] = {}
+    part: dict[int, bool] = {}
+
+    def may(perm: str, unit: Unit) -> bool:
+        if actor is SYSTEM:
+            return True
+        key = (perm, unit.pk)
+        if key not in allowed:
+            units = (movement.launching_unit, unit) if perm == Perm.MANAGE_MOVEMENTS else (unit,)
+            allowed[key] = any(can_on_unit(actor, perm, u) for u in units)
+        return allowed[key]
+
+    new: dict[tuple[int, str], Indicator] = {}
+    reports: list[tuple[int, tuple[int, str], dict[str, Any]]] = []
+    for index, row in enumerate(rows):
+        unit = row.unit
+        try:
+            code = _text(row.code, "Mã chỉ tiêu", 30, required=True, field="code").upper()
+            key = (unit.pk, code)
+            creating = key not in existing and key not in new
+            if creating and row.plan_value is None:
+                raise DomainError(
+                    f"Mã chỉ tiêu «{code}» chưa có trong phong trào cho {unit.name} "
+                    "(điền cột Kế hoạch để tạo chỉ tiêu mới).",
+                    field="code",
+                )
+            if not may(Perm.MANAGE_MOVEMENTS if creating else Perm.REPORT_MOVEMENTS, unit):
+                raise PermissionDenied()
+            if unit.pk not in part:
+                part[unit.pk] = takes_part(unit)
+            if not part[unit.pk]:
+                raise DomainError(
+                    f"Đơn vị «{unit.name}» không tham gia phong trào «{movement.name}».", field="unit"
+                )
+            if creating:
+                fields = _indicator_fields(
+                    code=code,
+                    name=row.name,
+                    plan_value=row.plan_value,
+                    measure=row.measure,
+                    direction=row.direction,
+                )
+                new[key] = Indicator(movement=movement, unit=unit, **fields)
+            if row.value is not None:
+                if creating and not may(Perm.REPORT_MOVEMENTS, unit):
+                    raise PermissionDenied()
+                if row.as_of is None:
+                    raise DomainError("Có giá trị thực hiện thì phải có ngày số liệu.", field="as_of")
+                reports.append(
+                    (index, key, _value_fields(movement, value=row.value, as_of=row.as_of, source=row.source))
+                )
+        except DomainError as exc:
+            outcome.errors.append((index, exc))
+    if outcome.errors or dry_run:
+        return outcome
+
+    position = Indicator.objects.filter(movement=movement).count()
+    for ind in new.values():
+        position += 1
+        ind.position = position
+    created = Indicator.objects.bulk_create(list(new.values()), batch_size=_QUERY_CHUNK)
+    entries = [
+        audit.entry(actor=actor, action="movements.indicator_create", obj=ind, after=audit.snapshot(ind))
+        for ind in created
+    ]
+    by_key = {**existing, **new}
+    # the value each report replaces, for its audit row: history already stored
+    # plus the rows of this file before it (later rows sort after stored ones)
+    history: dict[int, list[tuple[dt.date, tuple[int, int], Decimal]]] = {}
+    old_ids = sorted({by_key[key].pk for _, key, _ in reports if key in existing})
+    for i in range(0, len(old_ids), _QUERY_CHUNK):
+        for ind_id, pk, value, day in IndicatorValue.objects.filter(
+            indicator_id__in=old_ids[i : i + _QUERY_CHUNK]
+        ).values_list("indicator_id", "pk", "value", "as_of"):
+            history.setdefault(ind_id, []).append((day, (0, pk), value))
+    values = []
+    recorded_by = _user(actor)
+    for index, key, fields in reports:
+        ind = by_key[key]
+        v = IndicatorValue(indicator=ind, recorded_by=recorded_by, **fields)
+        earlier = [h for h in history.get(ind.pk, []) if h[0] <= v.as_of]
+        last = max(earlier, key=lambda h: (h[0], h[1]), default=None)
+        previous = (last[2], last[0]) if last else None
+        history.setdefault(ind.pk, []).append((v.as_of, (1, index), v.value))
+        values.append(v)
+        entries.append(
+            audit.entry(
+                actor=actor, action="movements.indicator_report", obj=ind, **_value_audit(previous, v)
+            )
+        )
+    IndicatorValue.objects.bulk_create(values, batch_size=_QUERY_CHUNK)
+    audit.record_many(entries)
+    outcome.created, outcome.values = len(created), len(values)
+    return outcome
 
 
 @transaction.atomic

@@ -1,16 +1,12 @@
-"""Web pages of movements (Vietnamese): list, launch form, the at-a-glance
-movement page (with htmx inline entry of indicator values and task status),
-registration, pledges, scoring sheets, ranking and "Đề nghị khen thưởng",
-reviews, XLSX import/export and the plan download.
-
-Views parse and call services; services check the permission again. An
-object the user may not see is a 404 like one that does not exist.
+"""The movement pages: list, launch form, the at-a-glance page with htmx
+inline entry of indicator values and task status, plan and review entry,
+registration, XLSX import and export, the plan download, the People's
+Committee's approval and the yearly ratings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -25,79 +21,15 @@ from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm, units_for
 from thidua.awards import services as awards
 from thidua.awards.enums import Grade
-from thidua.awards.models import AwardType, Rating
+from thidua.awards.models import Rating
 from thidua.core.errors import DomainError, ImportRejected
 from thidua.core.htmx import is_htmx
-from thidua.core.text import clean, fold
-from thidua.directory.models import EmulationGroup, GroupMembership, Unit
-from thidua.movements import documents, imports, proposals, rules, selectors, services
-from thidua.movements.enums import CriterionKind, Direction, MovementKind, ReviewKind, SchemeState, TaskStatus
-from thidua.movements.models import Indicator, KeyTask, Movement, Pledge, Score, ScoreSheet, ScoringScheme
-
-_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-
-
-def parse_date(value: str | None, label: str, *, required: bool = True) -> dt.date | None:
-    """dd/mm/yyyy (as typed by users) or yyyy-mm-dd (a date input)."""
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise DomainError(f"{label}: hãy nhập ngày (dd/mm/yyyy).")
-        return None
-    if m := _DATE.match(text):
-        d, mo, y = int(m[1]), int(m[2]), int(m[3])
-    elif m := _ISO.match(text):
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-    else:
-        raise DomainError(f"{label}: «{text[:20]}» không phải ngày dạng dd/mm/yyyy.")
-    try:
-        return dt.date(y, mo, d)
-    except ValueError as exc:
-        raise DomainError(f"{label}: ngày «{text[:20]}» không tồn tại.") from exc
-
-
-def vn_decimal_text(text: str) -> str:
-    """ "1.234,5" (Vietnamese) → "1234.5"; "378.3" stays as typed."""
-    text = (text or "").strip().replace(" ", "")
-    return text.replace(".", "").replace(",", ".") if "," in text else text
-
-
-def _lines(text: str | None) -> list[str]:
-    """Non-empty lines; a line with control characters is kept raw so the
-    service refuses it with its Vietnamese message."""
-    out = []
-    for raw in (text or "").splitlines():
-        try:
-            line = clean(raw)
-        except ValueError:
-            line = raw
-        if line:
-            out.append(line)
-    return out
-
-
-def _as_of(request: HttpRequest) -> dt.date:
-    try:
-        return parse_date(request.GET.get("ngay"), "Ngày", required=False) or timezone.localdate()
-    except DomainError:
-        return timezone.localdate()
-
-
-def _movement(request: HttpRequest, pk: int) -> Movement:
-    m = selectors.visible_movement(request.user, pk)
-    if m is None:
-        raise Http404("Không tìm thấy phong trào thi đua.")
-    return m
-
-
-def _unit_from_post(request: HttpRequest, key: str = "unit") -> Unit:
-    raw = request.POST.get(key, "")
-    unit = Unit.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
-    if unit is None:
-        raise DomainError("Hãy chọn đơn vị.")
-    return unit
-
+from thidua.core.text import clean
+from thidua.directory.models import Unit
+from thidua.movements import documents, imports, rules, selectors, services
+from thidua.movements.enums import Direction, MovementKind, ReviewKind, TaskStatus
+from thidua.movements.models import Indicator, KeyTask, Movement
+from thidua.movements.views.common import _as_of, _bar, _lines, _movement, _unit_from_post, parse_date
 
 # --- list and launch ---------------------------------------------------------------------
 
@@ -174,10 +106,6 @@ def launch(request: HttpRequest) -> HttpResponse:
 
 
 # --- the movement page ---------------------------------------------------------------------
-
-
-def _bar(share: Any) -> int:
-    return 0 if share is None else max(0, min(100, int(share / 150 * 100)))
 
 
 def _detail_context(request: HttpRequest, m: Movement, as_of: dt.date) -> dict[str, Any]:
@@ -270,9 +198,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _figures(request: HttpRequest, m: Movement, as_of: dt.date) -> str:
-    """The out-of-band figures refreshed after an htmx entry."""
-    prog = selectors.progress(m, as_of)
+def _figures(request: HttpRequest, prog: selectors.Progress) -> str:
+    """The out-of-band figures refreshed after an htmx entry, from the progress
+    the row was drawn from (computing it again doubled the cost of an entry)."""
     return render(request, "movements/_figures.html", {"prog": prog, "oob": True}).content.decode()
 
 
@@ -288,7 +216,7 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
         services.indicator_report(
             actor=request.user,
             indicator=ind,
-            value=vn_decimal_text(request.POST.get("value", "")),
+            value=request.POST.get("value", ""),
             as_of=parse_date(request.POST.get("as_of"), "Ngày số liệu"),
             source=request.POST.get("source", ""),
         )
@@ -307,7 +235,7 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
         "may_report": True,
     }
     html = render(request, "movements/_indicator_row.html", {"row": row, "error": error}).content.decode()
-    return HttpResponse(html + ("" if error else _figures(request, m, as_of)))
+    return HttpResponse(html + ("" if error else _figures(request, prog)))
 
 
 @login_required
@@ -338,7 +266,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     html = render(
         request, "movements/_task_row.html", {"row": row, "error": error, "statuses": TaskStatus.choices}
     ).content.decode()
-    return HttpResponse(html + ("" if error else _figures(request, task.movement, as_of)))
+    return HttpResponse(html + ("" if error else _figures(request, prog)))
 
 
 @login_required
@@ -366,7 +294,7 @@ def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
                 code=request.POST.get("code", ""),
                 name=request.POST.get("name", ""),
                 measure=request.POST.get("measure", ""),
-                plan_value=vn_decimal_text(request.POST.get("plan_value", "")),
+                plan_value=request.POST.get("plan_value", ""),
                 direction=request.POST.get("direction", Direction.HIGHER),
             )
             messages.success(request, "Đã thêm chỉ tiêu.")
@@ -468,277 +396,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(imports.template(), content_type=documents.XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-chi-tieu.xlsx"'
     return response
-
-
-# --- pledges -------------------------------------------------------------------------------
-
-
-def _pledge(request: HttpRequest, pk: int) -> Pledge:
-    p = Pledge.objects.select_related("group", "group__organiser", "movement").filter(pk=pk).first()
-    if p is None:
-        raise Http404
-    user = request.user
-    if not can_on_unit(user, Perm.VIEW_MOVEMENTS, p.group.organiser) and not any(
-        can_on_unit(user, Perm.VIEW_MOVEMENTS, u) for u in selectors.member_units(p)
-    ):
-        raise Http404
-    return p
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    p = _pledge(request, pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            unit = _unit_from_post(request)
-            services.pledge_sign(
-                actor=request.user,
-                pledge=p,
-                unit=unit,
-                signer_name=request.POST.get("signer_name", ""),
-                signer_title=request.POST.get("signer_title", ""),
-            )
-            messages.success(request, f"{unit.name} đã ký giao ước.")
-            return redirect("movements:pledge", pk=p.pk)
-        except DomainError as exc:
-            error = exc.message
-    sigs = {s.unit_id: s for s in p.signatures.all()}
-    members = [(u, sigs.get(u.pk)) for u in selectors.member_units(p)]
-    may_sign = [u for u, s in members if s is None and can_on_unit(request.user, Perm.REPORT_MOVEMENTS, u)]
-    return render(
-        request,
-        "movements/pledge.html",
-        {"p": p, "members": members, "may_sign": may_sign, "error": error},
-        status=422 if error else 200,
-    )
-
-
-@login_required
-@require_GET
-def pledge_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    p = _pledge(request, pk)
-    response = HttpResponse(documents.pledge_docx(p), content_type=documents.DOCX)
-    response["Content-Disposition"] = f'attachment; filename="giao-uoc-{p.year}-{p.pk}.docx"'
-    return response
-
-
-def _groups_managed(user: Any) -> list[EmulationGroup]:
-    scope = units_for(user, Perm.MANAGE_MOVEMENTS)
-    return list(EmulationGroup.objects.filter(organiser__in=scope).order_by("kind", "name")[:300])
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def pledge_create(request: HttpRequest) -> HttpResponse:
-    groups = _groups_managed(request.user)
-    if not groups:
-        raise Http404
-    movements = list(
-        selectors.movements_for(request.user, Perm.MANAGE_MOVEMENTS).order_by("-start_date")[:100]
-    )
-    error = ""
-    if request.method == "POST":
-        try:
-            g = next((x for x in groups if str(x.pk) == request.POST.get("group")), None)
-            if g is None:
-                raise DomainError("Hãy chọn khối, cụm.")
-            mid = request.POST.get("movement", "")
-            movement = next((x for x in movements if str(x.pk) == mid), None)
-            year = request.POST.get("year", "")
-            p = services.pledge_create(
-                actor=request.user,
-                group=g,
-                year=int(year) if year.isdigit() and len(year) == 4 else 0,
-                title=request.POST.get("title", ""),
-                commitments=_lines(request.POST.get("commitments")),
-                movement=movement,
-            )
-            messages.success(request, "Đã tạo giao ước thi đua.")
-            return redirect("movements:pledge", pk=p.pk)
-        except DomainError as exc:
-            error = exc.message
-    return render(
-        request,
-        "movements/pledge_create.html",
-        {"groups": groups, "movements": movements, "error": error, "data": request.POST},
-        status=422 if error else 200,
-    )
-
-
-# --- scoring ------------------------------------------------------------------------------------
-
-
-def _scheme(request: HttpRequest, pk: int) -> ScoringScheme:
-    s = selectors.schemes_for(request.user).filter(pk=pk).first()
-    if s is None:
-        raise Http404
-    return s
-
-
-def _parse_criteria(text: str) -> list[dict[str, Any]]:
-    """One criterion per line: "nhóm | tên nhóm | mã | tên | loại | điểm tối đa"."""
-    kinds = {
-        "": "base",
-        "tieu chi": "base",
-        "thuong": "bonus",
-        "tru": "penalty",
-        **{k: k for k in CriterionKind.values},
-    }
-    out = []
-    for n, line in enumerate(_lines(text), start=1):
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) != 6:
-            raise DomainError(
-                f"Dòng tiêu chí {n}: cần 6 phần cách nhau bởi «|» (nhóm | tên nhóm | mã | tên | loại | điểm tối đa)."
-            )
-        kind = kinds.get(fold(parts[4]).replace("diem ", ""))
-        if kind is None:
-            raise DomainError(f"Dòng tiêu chí {n}: loại phải là «tiêu chí», «thưởng» hoặc «trừ».")
-        out.append(
-            {"group_code": parts[0], "group_name": parts[1], "code": parts[2], "name": parts[3], "kind": kind,
-             "max_points": parts[5].replace(",", ".")}
-        )  # fmt: skip
-    return out
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def scheme_create(request: HttpRequest) -> HttpResponse:
-    groups = _groups_managed(request.user)
-    if not groups:
-        raise Http404
-    error = ""
-    if request.method == "POST":
-        try:
-            g = next((x for x in groups if str(x.pk) == request.POST.get("group")), None)
-            if g is None:
-                raise DomainError("Hãy chọn khối, cụm.")
-            year = request.POST.get("year", "")
-            s = services.scheme_create(
-                actor=request.user,
-                group=g,
-                year=int(year) if year.isdigit() and len(year) == 4 else 0,
-                name=request.POST.get("name", ""),
-                criteria=_parse_criteria(request.POST.get("criteria", "")),
-                tie_break=request.POST.get("tie_break", ""),
-            )
-            messages.success(request, "Đã tạo bảng điểm.")
-            return redirect("movements:scheme", pk=s.pk)
-        except DomainError as exc:
-            error = exc.message
-    return render(
-        request,
-        "movements/scheme_create.html",
-        {"groups": groups, "error": error, "data": request.POST, "year": timezone.localdate().year},
-        status=422 if error else 200,
-    )
-
-
-def _scores_from_post(request: HttpRequest, prefix: str) -> dict[str, str]:
-    return {
-        k[len(prefix) :]: vn_decimal_text(v)
-        for k, v in request.POST.items()
-        if k.startswith(prefix) and v.strip() != ""
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _scheme(request, pk)
-    user = request.user
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "open":
-                services.scheme_open(actor=user, scheme=s)
-                messages.success(request, "Đã mở chấm điểm.")
-            elif action == "publish":
-                services.scheme_publish(actor=user, scheme=s)
-                messages.success(request, "Đã công bố kết quả; kết quả không còn sửa được.")
-            elif action == "self":
-                unit = _unit_from_post(request)
-                evidence = {k[3:]: v for k, v in request.POST.items() if k.startswith("ev_")}
-                services.score_self(
-                    actor=user,
-                    scheme=s,
-                    unit=unit,
-                    scores=_scores_from_post(request, "pt_"),
-                    evidence=evidence,
-                )
-                if request.POST.get("submit"):
-                    services.sheet_submit(actor=user, scheme=s, unit=unit)
-                messages.success(request, f"Đã lưu điểm tự chấm của {unit.name}.")
-            elif action == "review":
-                unit = _unit_from_post(request)
-                services.score_review(
-                    actor=user, scheme=s, unit=unit, scores=_scores_from_post(request, "pt_")
-                )
-                messages.success(request, f"Đã chấm điểm {unit.name}.")
-            elif action == "return":
-                unit = _unit_from_post(request)
-                services.sheet_return(actor=user, scheme=s, unit=unit, reason=request.POST.get("reason", ""))
-                messages.success(request, f"Đã trả lại phiếu tự chấm cho {unit.name}.")
-            elif action == "propose":
-                result = proposals.propose(
-                    actor=user, scheme=s, deciding_unit=_unit_from_post(request, "deciding_unit")
-                )
-                messages.success(
-                    request,
-                    f"Đã lập hồ sơ {result.dossier.code} với {len(result.candidates)} đề nghị khen thưởng.",
-                )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("movements:scheme", pk=s.pk)
-    criteria = list(s.criteria.all())
-    members = selectors.member_units(s)
-    sheets = {sh.unit_id: sh for sh in ScoreSheet.objects.filter(scheme=s)}
-    totals = {t.sheet.unit_id: t for t in selectors.sheet_totals(s)}
-    scores: dict[tuple[int, int], Any] = {}
-    for sc in Score.objects.filter(sheet__scheme=s).select_related("sheet"):
-        scores[(sc.sheet.unit_id, sc.criterion_id)] = sc
-    leader_view = selectors.may_score_as_leader(user, s)
-    rows = []
-    for u in members:
-        own = can_on_unit(user, Perm.REPORT_MOVEMENTS, u)
-        visible = s.state == SchemeState.PUBLISHED or leader_view or can_on_unit(user, Perm.VIEW_MOVEMENTS, u)
-        if not visible:
-            continue
-        sheet = sheets.get(u.pk)
-        rows.append(
-            {
-                "unit": u,
-                "sheet": sheet,
-                "total": totals.get(u.pk),
-                "cells": [(c, scores.get((u.pk, c.pk))) for c in criteria],
-                "may_self": own and s.state == SchemeState.OPEN and (sheet is None or sheet.state == "draft"),
-                "may_review": leader_view and s.state == SchemeState.OPEN,
-            }
-        )
-    names = dict(
-        AwardType.objects.filter(code__in=[proposals.FLAG, proposals.MERIT]).values_list("code", "name")
-    )
-    deciding = [
-        u for u in Unit.objects.filter(pk__in=selectors.ancestor_ids(s.group.organiser)).order_by("depth")
-    ]
-    return render(
-        request,
-        "movements/scheme.html",
-        {
-            "s": s,
-            "criteria": criteria,
-            "rows": rows,
-            "ranking": selectors.ranking_for(user, s),
-            "tie_rule": selectors.tie_break_text(s),
-            "manage": selectors.may_manage_scheme(user, s),
-            "deciding_units": deciding,
-            "flag": names.get(proposals.FLAG, "Cờ thi đua"),
-            "merit": names.get(proposals.MERIT, "Bằng khen"),
-            "group_member_count": GroupMembership.objects.filter(group=s.group, year=s.year).count(),
-        },
-    )
 
 
 # --- approval and yearly ratings ------------------------------------------------------------------
