@@ -19,7 +19,10 @@ Part 1 — load (loopback only, bounded in time and count):
   * then checks the database holds exactly the acknowledged attempts: the same
     tokens, each counted once, and the participants' running counts agree.
   Reported: complete attempts per second, p50/p99 of submit, start and the
-  whole attempt, and the ratio to the baseline's requests per second.
+  whole attempt, the ratio to the baseline's requests per second, and the CPU
+  milliseconds each request cost the app server, PostgreSQL and the load
+  client (read from /proc: meaningful even when the machine is shared, where
+  wall-clock throughput is not — on 2 cores the three compete for the same CPU).
 
 Part 2 — statistics scaling: for each of ``--scales`` (default 30.000 and
 3.000.000 attempts) a contest is filled with generated participants (0,84 per
@@ -315,12 +318,15 @@ def load_test(env: Env, args: argparse.Namespace) -> None:
             status, _ = request(server.port, "POST", "/bench/baseline/", {"answers": list(range(20)), "i": i})
             return status, (time.perf_counter() - t) * 1000
 
+        cpu = CpuMeter(server.proc.pid)
         elapsed, res = drive(base_one, args.clients, args.seconds, args.max_attempts * 2)
+        base_cpu = cpu.report(len(res))
         ok = [ms for status, ms in res if status == 200]
         stored = RateBucket.objects.filter(key__startswith="bench:").count()
         base_rps = len(ok) / elapsed
         print(f"  nền (1 view Django ghi 1 dòng): {len(ok):,} yêu cầu trong {elapsed:.1f} s = {base_rps:,.0f} yêu cầu/s; "
               f"p50 {pct(ok, 50):.1f} ms, p99 {pct(ok, 99):.1f} ms; lỗi {len(res) - len(ok)}; dòng trong CSDL {stored:,}")  # fmt: skip
+        print(f"    CPU mỗi yêu cầu: {base_cpu}")
 
         def attempt_one(i: int):
             code = codes[i]
@@ -346,8 +352,11 @@ def load_test(env: Env, args: argparse.Namespace) -> None:
             return ("ok", started["token"], result["counted_now"], (t1 - t0) * 1000, (t2 - t1) * 1000, again)
 
         waits = WaitSampler(env)
+        cpu = CpuMeter(server.proc.pid)
         elapsed, res = drive(attempt_one, args.clients, args.seconds, args.max_attempts)
         waits.stop()
+        requests_made = sum(2 + (r[0] == "ok" and r[5] is not None) for r in res)
+        attempt_cpu = cpu.report(requests_made)
         good = [r for r in res if r[0] == "ok"]
         errors = [r for r in res if r[0] != "ok"]
         acked = {r[1] for r in good if r[2]}
@@ -361,6 +370,7 @@ def load_test(env: Env, args: argparse.Namespace) -> None:
         print(f"    nộp bài: p50 {pct(submits, 50):.1f} ms, p99 {pct(submits, 99):.1f} ms; "
               f"bắt đầu: p50 {pct(starts, 50):.1f} ms, p99 {pct(starts, 99):.1f} ms; "
               f"cả lượt: p99 {pct(whole, 99):.1f} ms; lỗi {len(errors)}")  # fmt: skip
+        print(f"    CPU mỗi yêu cầu: {attempt_cpu}")
         if errors:
             print(f"    ví dụ lỗi: {errors[0][:3]}")
         print(
@@ -388,6 +398,49 @@ def load_test(env: Env, args: argparse.Namespace) -> None:
         print(f"    tải máy (1 phút): {os.getloadavg()[0]:.1f} trên {os.cpu_count()} nhân")
     finally:
         server.stop()
+
+
+def _proc_stats() -> list[tuple[int, int, str, float]]:
+    """(pid, ppid, command, cpu seconds) of every process, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:
+            continue
+        comm = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        out.append((int(stat.parent.name), int(fields[1]), comm, (int(fields[11]) + int(fields[12])) / tick))
+    return out
+
+
+class CpuMeter:
+    """CPU seconds spent during a phase by the app server (gunicorn master and
+    workers), the database (every postgres process) and the load client (this
+    process): where the two cores go, per request — a figure that stays
+    meaningful when the machine is shared, unlike wall-clock throughput."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.start = self._sample()
+
+    def _sample(self) -> dict[str, float]:
+        totals = {"máy chủ ứng dụng": 0.0, "PostgreSQL": 0.0}
+        for pid, ppid, comm, cpu in _proc_stats():
+            if pid == self.server_pid or ppid == self.server_pid:
+                totals["máy chủ ứng dụng"] += cpu
+            elif comm.startswith("postgres"):
+                totals["PostgreSQL"] += cpu
+        t = os.times()
+        totals["khách tải"] = t.user + t.system
+        return totals
+
+    def report(self, requests: int) -> str:
+        end = self._sample()
+        return ", ".join(
+            f"{name} {(end[name] - self.start[name]) * 1000 / max(requests, 1):.2f} ms" for name in end
+        )
 
 
 class WaitSampler:

@@ -260,6 +260,10 @@ PathView._not_allowed = _json_not_allowed  # type: ignore[method-assign]
 def _register_routers() -> None:
     from thidua.directory.api import router as directory_router
 
+    # The participants' contest endpoints (no account) come first: URL
+    # resolution tries patterns in order, and these carry the closing-hour
+    # peak — last in the list, each request tested ~80 patterns before its own.
+    api.add_router("/public/contests", "thidua.contests.api_public.router")
     api.add_router("/", directory_router)
     api.add_router("/", "thidua.directory.api_imports.router")  # imports/exports (literal paths)
     api.add_router("/", "thidua.awards.api.router")
@@ -267,10 +271,8 @@ def _register_routers() -> None:
     api.add_router("/", "thidua.nominations.api.router")
     api.add_router("/", "thidua.council.api.router")
     api.add_router("/", "thidua.decisions.api.router")
-    # Officers' contest API; the participants' endpoints are a separate router
-    # (no account) that the contests app mounts under /api/v1/public/contests/.
+    # Officers' contest API; the participants' endpoints are the separate router above.
     api.add_router("/", "thidua.contests.api.router")
-    api.add_router("/public/contests", "thidua.contests.api_public.router")
     api.add_router("/", "thidua.reports.api.router")
 
 

@@ -52,7 +52,7 @@ def test_set_up_a_contest_through_the_api(tree, province_officer):
     assert (c["status"], c["status_label"], c["prizes"][0]) == (
         "draft",
         "Đang soạn",
-        {"level": "nhat", "label": "Giải Nhất", "count": 1},
+        {"level": "nhat", "label": "Giải Nhất", "count": 1, "amount": 0, "points": 10},
     )
     cid = c["id"]
     r = api.put(

@@ -17,23 +17,29 @@ from ninja.files import UploadedFile
 
 from thidua.accounts.enums import Perm
 from thidua.accounts.models import User
-from thidua.contests import exports, imports, ranking, selectors, services
+from thidua.contests import exports, imports, prize_decision, ranking, selectors, services
 from thidua.contests.enums import ContestStatus
-from thidua.contests.models import Contest, Question, Round, Topic
+from thidua.contests.models import Contest, Participant, Question, Round, Topic
 from thidua.contests.schemas import (
     ContestBrief,
     ContestIn,
     ContestOut,
     ContestPatch,
+    DisqualifyIn,
     EntryOut,
     ErrorOut,
     ImportDone,
     ImportRefused,
     InvitationIn,
     InvitationOut,
+    ParticipantStateOut,
+    PrizeDecisionIn,
+    PrizeDecisionOut,
+    PrizeLineOut,
     PrizesOut,
     QuestionIn,
     QuestionOut,
+    ReinstateIn,
     RoundIn,
     RoundOut,
     StatsOut,
@@ -71,6 +77,7 @@ def contest_out(contest: Contest) -> dict[str, Any]:
         "status": contest.status,
         "status_label": ContestStatus(contest.status).label,
         "version": contest.version,
+        "prize_decision": contest.prize_decision_id,
         "rounds": list(contest.rounds.order_by("number")),
         "topics": list(contest.topics.all()),
         "invitations": [
@@ -235,8 +242,7 @@ def question_template(request: HttpRequest) -> HttpResponse:
 @router.get("/contests/{contest_id}/stats", response={200: StatsOut, **_ERRORS}, summary="Thống kê cuộc thi")
 def contest_stats(request: HttpRequest, contest_id: int) -> dict[str, Any]:
     contest = selectors.contest_for(_user(request), contest_id)
-    services.tally_pending(contest)
-    return selectors.contest_stats(contest).as_dict()
+    return selectors.contest_stats(contest).as_dict()  # folds pending attempts first
 
 
 @router.get(
@@ -251,6 +257,7 @@ def contest_leaderboard(
         rnd = Round.objects.filter(contest=contest, number=round).first()
         if rnd is None:
             raise NotFound("Không tìm thấy đợt thi.")
+    services.tally_pending(contest)
     return ranking.leaderboard(contest, rnd, limit=max(1, min(limit, 1000)))
 
 
@@ -259,8 +266,10 @@ def contest_leaderboard(
 )
 def contest_prizes(request: HttpRequest, contest_id: int) -> dict[str, Any]:
     contest = selectors.contest_for(_user(request), contest_id)
+    services.tally_pending(contest)
+    allocation = ranking.allocate(contest)
     return {
-        "individuals": ranking.contest_prize_recipients(contest),
+        "individuals": ranking.contest_prize_recipients(contest, allocation.individuals),
         "collectives": [
             {
                 "rank": u.rank,
@@ -270,8 +279,10 @@ def contest_prizes(request: HttpRequest, contest_id: int) -> dict[str, Any]:
                 "headcount": u.headcount,
                 "rate": u.rate,
                 "tied": u.tied,
+                "points": u.points,
+                "amount": contest.collective_prize_amount,
             }
-            for u in ranking.allocate_collective(contest)
+            for u in allocation.collectives
         ],
     }
 
@@ -284,3 +295,113 @@ def contest_results(request: HttpRequest, contest_id: int) -> HttpResponse:
     response = HttpResponse(exports.results_xlsx(contest), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{contest.slug}.xlsx"'
     return response
+
+
+# --- disqualification and the prize decision ------------------------------------------------
+
+
+def _participant(contest: Contest, participant_id: int) -> Participant:
+    participant = (
+        Participant.objects.select_related("contest__organiser")
+        .filter(contest=contest, pk=participant_id)
+        .first()
+        if 0 < participant_id < 2**62
+        else None
+    )
+    if participant is None:
+        raise NotFound("Không tìm thấy thí sinh.")
+    return participant
+
+
+def _state(p: Participant) -> dict[str, Any]:
+    return {
+        "participant_id": p.pk,
+        "full_name": p.full_name,
+        "disqualified": p.disqualified_at is not None,
+        "reason": p.disqualified_reason,
+    }
+
+
+@router.post(
+    "/contests/{contest_id}/participants/{participant_id}/disqualify",
+    response={200: ParticipantStateOut, **_ERRORS},
+    summary="Loại thí sinh vì khai man (giải thưởng chuyển cho người kế tiếp)",
+)
+def participant_disqualify(
+    request: HttpRequest, contest_id: int, participant_id: int, payload: DisqualifyIn
+) -> dict[str, Any]:
+    contest = selectors.contest_for(_user(request), contest_id)
+    p = services.participant_disqualify(
+        actor=_user(request), participant=_participant(contest, participant_id), reason=payload.reason
+    )
+    return _state(p)
+
+
+@router.post(
+    "/contests/{contest_id}/participants/{participant_id}/reinstate",
+    response={200: ParticipantStateOut, **_ERRORS},
+    summary="Khôi phục thí sinh đã bị loại",
+)
+def participant_reinstate(
+    request: HttpRequest, contest_id: int, participant_id: int, payload: ReinstateIn
+) -> dict[str, Any]:
+    contest = selectors.contest_for(_user(request), contest_id)
+    p = services.participant_reinstate(
+        actor=_user(request), participant=_participant(contest, participant_id), note=payload.note
+    )
+    return _state(p)
+
+
+@router.get(
+    "/contests/{contest_id}/prize-decision/preview",
+    response={200: list[PrizeLineOut], **_ERRORS},
+    summary="Xem trước danh sách trao giải (đối chiếu người đạt giải với hồ sơ cá nhân)",
+)
+def prize_decision_preview(request: HttpRequest, contest_id: int) -> list[dict[str, Any]]:
+    contest = selectors.contest_for(_user(request), contest_id)
+    return [
+        {
+            "kind": ln.kind,
+            "label": ln.label,
+            "amount": ln.amount,
+            "rank": ln.rank,
+            "tied": ln.tied,
+            "name": ln.name,
+            "unit_name": ln.unit_name,
+            "participant_id": ln.participant_id,
+            "match": ln.match,
+            "person_id": ln.person.pk if ln.person else None,
+            "candidates": [
+                {"id": c.pk, "full_name": c.full_name, "birth_date": c.birth_date, "unit_name": c.unit.name}
+                for c in ln.candidates
+            ],
+            "gender_hint": ln.gender_hint,
+        }
+        for ln in prize_decision.preview(contest)
+    ]
+
+
+@router.post(
+    "/contests/{contest_id}/prize-decision",
+    response={201: PrizeDecisionOut, **_ERRORS},
+    summary="Lập dự thảo quyết định trao giải",
+)
+def prize_decision_draft(request: HttpRequest, contest_id: int, payload: PrizeDecisionIn) -> Status:
+    contest = selectors.contest_for(_user(request), contest_id)
+    decision = prize_decision.draft(
+        actor=_user(request),
+        contest=contest,
+        choices=payload.choices,
+        genders=payload.genders,
+        budget_source=payload.budget_source,
+    )
+    lines = list(decision.recipients.all())
+    return Status(
+        201,
+        {
+            "decision_id": decision.pk,
+            "state": decision.state,
+            "recipients": len(lines),
+            "total": sum(ln.amount or 0 for ln in lines),
+        },
+    )

@@ -432,6 +432,14 @@ def load_contests_demo(rng: random.Random | None = None) -> str:
         time_limit_seconds=900,
         attempts_per_round=2,
         collective_prize_count=3,
+        # Prize money as a province's plan writes it (illustrative figures).
+        prizes=[
+            {"level": "nhat", "label": "Giải Nhất", "count": 1, "amount": 3_000_000, "points": 10},
+            {"level": "nhi", "label": "Giải Nhì", "count": 2, "amount": 2_000_000, "points": 7},
+            {"level": "ba", "label": "Giải Ba", "count": 3, "amount": 1_000_000, "points": 5},
+            {"level": "kk", "label": "Giải Khuyến khích", "count": 12, "amount": 500_000, "points": 2},
+        ],
+        collective_prize_amount=3_000_000,
     )
     services.invitations_set(actor=None, contest=contest, units=[(u, None) for u in invited])
     now = timezone.now().replace(microsecond=0)

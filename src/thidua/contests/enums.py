@@ -35,11 +35,15 @@ class AttemptStatus(models.TextChoices):
 class CollectiveBasis(models.TextChoices):
     RATE = "rate", "Theo tỷ lệ người tham gia"
     COUNT = "count", "Theo số người tham gia"
+    POINTS = "points", "Theo điểm (tỷ lệ tham gia và giải cá nhân)"
 
 
+# The individual prize table: ``amount`` is the money of one prize (đồng) that
+# the prize decision writes; ``points`` what one winner of the level adds to
+# their unit when collective prizes are given by points (CollectiveBasis.POINTS).
 DEFAULT_PRIZES: list[dict[str, object]] = [
-    {"level": "nhat", "label": "Giải Nhất", "count": 1},
-    {"level": "nhi", "label": "Giải Nhì", "count": 2},
-    {"level": "ba", "label": "Giải Ba", "count": 3},
-    {"level": "kk", "label": "Giải Khuyến khích", "count": 12},
+    {"level": "nhat", "label": "Giải Nhất", "count": 1, "amount": 0, "points": 10},
+    {"level": "nhi", "label": "Giải Nhì", "count": 2, "amount": 0, "points": 7},
+    {"level": "ba", "label": "Giải Ba", "count": 3, "amount": 0, "points": 5},
+    {"level": "kk", "label": "Giải Khuyến khích", "count": 12, "amount": 0, "points": 2},
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from thidua.contests import ranking
 from thidua.contests.models import Contest
+from thidua.contests.services import tally_pending
 
 MAX_ROWS = 1_000_000
 
@@ -28,6 +29,7 @@ def results_xlsx(contest: Contest) -> bytes:
         out, {"in_memory": True, "strings_to_formulas": False, "constant_memory": True}
     )
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    tally_pending(contest)
     allocation = ranking.allocate(contest)
 
     sheet = book.add_worksheet("Giải cá nhân")
@@ -43,6 +45,7 @@ def results_xlsx(contest: Contest) -> bytes:
         "Thời gian",
         "Nộp lúc",
         "Đồng hạng",
+        "Tiền thưởng (đồng)",
     ]
     sheet.write_row(0, 0, head, bold)
     for r, w in enumerate(allocation.individuals, start=1):
@@ -51,18 +54,24 @@ def results_xlsx(contest: Contest) -> bytes:
             w.label, w.round.name if w.round else "Toàn cuộc thi", e.rank, e.full_name, e.unit_name, e.score,
             "" if e.prediction is None else e.prediction, "" if e.prediction_gap is None else e.prediction_gap,
             _duration(e.duration_ms), timezone.localtime(e.submitted_at).strftime("%d/%m/%Y %H:%M:%S"),
-            "Có" if w.tied else "",
+            "Có" if w.tied else "", ranking.prize_amount(contest, w.level),
         ])  # fmt: skip
 
     sheet = book.add_worksheet("Giải tập thể")
     sheet.write_row(
-        0, 0, ["Hạng", "Đơn vị", "Số người tham gia", "Số người của đơn vị", "Tỷ lệ (%)", "Đồng hạng"], bold
-    )
+        0,
+        0,
+        ["Hạng", "Đơn vị", "Số người tham gia", "Số người của đơn vị", "Tỷ lệ (%)", "Đồng hạng", "Điểm",
+         "Tiền thưởng (đồng)"],
+        bold,
+    )  # fmt: skip
     for r, u in enumerate(allocation.collectives, start=1):
         rate = "" if u.rate is None else round(u.rate * 100, 2)
-        sheet.write_row(
-            r, 0, [u.rank, u.unit.name, u.participants, u.headcount or "", rate, "Có" if u.tied else ""]
-        )
+        points = "" if u.points is None else float(u.points)
+        sheet.write_row(r, 0, [
+            u.rank, u.unit.name, u.participants, u.headcount or "", rate, "Có" if u.tied else "", points,
+            contest.collective_prize_amount,
+        ])  # fmt: skip
 
     sheet = book.add_worksheet("Theo đơn vị")
     sheet.write_row(

@@ -17,7 +17,8 @@ import xlsxwriter
 from thidua.contests import services
 from thidua.contests.enums import QuestionKind
 from thidua.contests.models import MAX_OPTIONS, Contest
-from thidua.core.errors import DomainError, PermissionDenied
+from thidua.core import sheets
+from thidua.core.errors import DomainError, ImportRejected, PermissionDenied
 from thidua.core.text import fold
 from thidua.directory.imports import (
     INSTRUCTIONS_SHEET,
@@ -100,38 +101,29 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
-    names = {fold(label): key for key, label, _ in COLUMNS}
-    for i, row in enumerate(rows):
-        cells = [fold(str(c)) if c is not None else "" for c in row]
-        if not any(cells):
-            continue
-        positions: dict[str, int] = {}
-        for pos, cell in enumerate(cells):
-            if cell in names:
-                positions.setdefault(names[cell], pos)
-        missing = [label for key, label, required in COLUMNS if required and key not in positions]
-        if missing:
-            raise reject("Tệp thiếu cột bắt buộc: " + ", ".join(missing) + ". Hãy dùng tệp mẫu.")
-        return i, positions
-    raise reject("Tệp không có dữ liệu.")
+SHEET_COLUMNS = tuple(
+    sheets.Column(key, label, required, 40 if key == "text" else 18) for key, label, required in COLUMNS
+)
 
 
 def parse_questions(data: bytes, name: str) -> list[dict[str, Any]]:
+    # The header is found and matched (any order, case or accents; extra
+    # columns ignored; blank rows skipped) by the import helper every thidua
+    # import uses.
     rows = read_rows(read_limited(data), name)
-    head, pos = _header(rows)
+    try:
+        located = sheets.locate(rows, SHEET_COLUMNS)
+    except ImportRejected as exc:
+        if exc.detail.startswith("Tệp thiếu cột"):
+            exc.detail += " Hãy dùng tệp mẫu."
+        raise
     report = Report()
     result: list[dict[str, Any]] = []
-    for i in range(head + 1, len(rows)):
-        row = rows[i]
-        line = i + 1
+    for line, cells in located.rows:
 
-        def get(key: str, row: list[Any] = row) -> Any:
-            p = pos.get(key)
-            return row[p] if p is not None and p < len(row) else None
+        def get(key: str, cells: dict[str, Any] = cells) -> Any:
+            return cells.get(key)
 
-        if all(get(k) in (None, "") for k, _, _ in COLUMNS):
-            continue
         if len(result) >= MAX_QUESTIONS:
             raise reject(f"Mỗi lần chỉ nhập tối đa {MAX_QUESTIONS:,} câu hỏi.".replace(",", "."))
         values: dict[str, Any] = {}

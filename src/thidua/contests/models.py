@@ -64,6 +64,23 @@ class Contest(models.Model):
     collective_basis = models.CharField(
         "cách xét giải tập thể", max_length=10, choices=CollectiveBasis.choices, default="rate"
     )
+    collective_prize_label = models.CharField("tên giải tập thể", max_length=60, default="Giải tập thể")
+    collective_prize_amount = models.PositiveBigIntegerField("tiền thưởng mỗi giải tập thể (đồng)", default=0)
+    # Collective prizes by points: a unit scores points_per_percent for each
+    # percentage point of participation, plus each prize level's ``points``
+    # for every individual winner of the unit (the prize table holds them).
+    points_per_percent = models.DecimalField(
+        "điểm cho mỗi 1% người tham gia", max_digits=6, decimal_places=2, default=1
+    )
+    prize_decision = models.ForeignKey(
+        "decisions.Decision",
+        verbose_name="quyết định trao giải",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     bank_version = models.PositiveIntegerField("phiên bản ngân hàng câu hỏi", default=1, editable=False)
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -187,6 +204,10 @@ class Participant(models.Model):
     attempt_count = models.PositiveIntegerField("số lượt thi", default=0)
     best_score = models.PositiveSmallIntegerField("điểm cao nhất", null=True, blank=True)
     all_correct_count = models.PositiveIntegerField("số lượt đúng tất cả", default=0)
+    # Loại vì khai man: out of boards, prizes and winners' figures while set
+    # (participation figures keep them); cleared when the officer reinstates.
+    disqualified_at = models.DateTimeField("bị loại lúc", null=True, blank=True)
+    disqualified_reason = models.CharField("lý do loại", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "thí sinh"
@@ -198,6 +219,9 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["contest", "unit"], name="contest_part_unit"),
             models.Index(fields=["contest", "best_score"], name="contest_part_best"),
+            models.Index(
+                fields=["contest"], condition=Q(disqualified_at__isnull=False), name="contest_part_disq"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,21 @@ Prizes per round (``prize_per_round``): levels are filled from the highest
 down, each level in every round in turn, skipping people who already hold a
 prize; so a person who wins in two rounds keeps the higher prize and the
 lower one passes to the next in that round.
+
+Disqualified participants (loại vì khai man) are skipped by every board, so
+the prizes pass to the next in order; they stay in the participation figures
+(they did take part) and in the prediction's actual count (their fully
+correct attempts happened). Collective prizes count their unit's
+participants without them.
+
+Collective prizes by points (``CollectiveBasis.POINTS``, lessons.md "Unit
+prizes"): a unit scores ``points_per_percent`` per percentage point of its
+participation rate plus, for every individual winner registered in its
+subtree, the ``points`` of the winner's prize level in the prize table.
+
+These functions read the folded counters as they are: the interface that
+shows them (dashboard, API, export, prize decision) folds pending attempts
+once first with :func:`thidua.contests.services.tally_pending`.
 """
 
 from __future__ import annotations
@@ -28,13 +43,14 @@ import datetime as dt
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Max, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Abs
 
 from thidua.contests.enums import AttemptStatus, CollectiveBasis
-from thidua.contests.models import Attempt, Contest, Invitation, Round, UnitTally
+from thidua.contests.models import Attempt, Contest, Invitation, Participant, Round, UnitTally
 from thidua.directory.models import Person, Unit
 
 NO_PREDICTION = 2_000_000_000
@@ -62,9 +78,6 @@ def actual_all_correct(contest: Contest, rnd: Round | None = None) -> int:
     """Participants with at least one fully correct counted attempt in scope.
     Overall, from the participants' folded figures (no scan of the attempts)."""
     if rnd is None:
-        from thidua.contests.services import tally_pending
-
-        tally_pending(contest)
         total = UnitTally.objects.filter(contest=contest).aggregate(n=Sum("all_correct_participants"))["n"]
         return total or 0
     qs = Attempt.objects.filter(contest=contest, status=AttemptStatus.SUBMITTED, all_correct=True, round=rnd)
@@ -153,6 +166,9 @@ def ranked(
     (the export of every participant) sorts once instead."""
     if actual is None:
         actual = actual_all_correct(contest, rnd)
+    # A handful of rows (partial index): skipped below rather than joined into
+    # the index-ordered reads of the board.
+    out = disqualified_ids(contest)
     scope = Attempt.objects.filter(contest=contest, status=AttemptStatus.SUBMITTED)
     if rnd is not None:
         scope = scope.filter(round=rnd)
@@ -163,7 +179,7 @@ def ranked(
     last_key: tuple[Any, ...] | None = None
     for row in rows:
         (aid, pid, name, unit_id, unit_name, unit_text, round_id, score, correct, pred, dur, sub, gap) = row
-        if pid in seen:
+        if pid in seen or pid in out:
             continue
         seen.add(pid)
         position += 1
@@ -187,6 +203,14 @@ def ranked(
             submitted_at=sub,
             key=key,
         )
+
+
+def disqualified_ids(contest: Contest) -> set[int]:
+    return set(
+        Participant.objects.filter(contest=contest, disqualified_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def leaderboard(contest: Contest, rnd: Round | None = None, *, limit: int = 100) -> list[Entry]:
@@ -215,6 +239,8 @@ class UnitWinner:
     headcount: int | None
     rate: float | None
     tied: bool = False
+    points: Decimal | None = None  # CollectiveBasis.POINTS only
+    winners: int = 0  # individual winners of the unit (POINTS only)
 
 
 @dataclass
@@ -275,13 +301,14 @@ def allocate_individual(contest: Contest) -> list[Winner]:
     return winners
 
 
-def unit_participation(contest: Contest) -> list[dict[str, Any]]:
+def unit_participation(contest: Contest, *, for_prizes: bool = False) -> list[dict[str, Any]]:
     """Per invited unit (subtree): participants, attempts and the participation
     rate against the headcount (the invitation's, else the directory's people).
-    Folds pending submissions into the participants' figures first."""
-    from thidua.contests.services import tally_pending
 
-    tally_pending(contest)
+    Reads the folded per-unit counters (one row per unit with participants)
+    and, for invitations without a headcount, the directory's people of all
+    those subtrees in ONE grouped query. ``for_prizes`` leaves disqualified
+    participants out of the participant counts (the statistics keep them)."""
     invitations = list(
         Invitation.objects.filter(contest=contest).select_related("unit").order_by("unit__path")
     )
@@ -290,15 +317,34 @@ def unit_participation(contest: Contest) -> list[dict[str, Any]]:
     }  # one row per unit with participants: small whatever the number of attempts
     paths = dict(Unit.objects.filter(pk__in=tallies).values_list("pk", "path"))
     by_path = [(paths[k], t.participants, t.attempts) for k, t in tallies.items() if k in paths]
-    missing_headcount = [i.unit for i in invitations if i.headcount is None]
-    people: dict[int, int] = {}
-    for unit in missing_headcount:
-        people[unit.pk] = Person.objects.filter(unit__path__startswith=unit.path, is_active=True).count()
+    if for_prizes:
+        out = list(
+            Participant.objects.filter(
+                contest=contest, disqualified_at__isnull=False, attempt_count__gt=0, unit__isnull=False
+            ).values_list("unit__path", flat=True)
+        )
+        by_path += [(path, -1, 0) for path in out]
+    missing = [i.unit.path for i in invitations if i.headcount is None]
+    people_by_path: list[tuple[str, int]] = []
+    if missing:
+        subtree = Q()
+        for path in missing:
+            subtree |= Q(unit__path__startswith=path)
+        people_by_path = list(
+            Person.objects.filter(subtree, is_active=True)
+            .values("unit__path")
+            .annotate(n=Count("id"))
+            .values_list("unit__path", "n")
+        )
     result = []
     for inv in invitations:
-        n = sum(c for path, c, _ in by_path if path.startswith(inv.unit.path))
-        attempts = sum(a for path, _, a in by_path if path.startswith(inv.unit.path))
-        headcount = inv.headcount if inv.headcount is not None else (people.get(inv.unit.pk) or None)
+        root = inv.unit.path
+        n = sum(c for path, c, _ in by_path if path.startswith(root))
+        attempts = sum(a for path, _, a in by_path if path.startswith(root))
+        if inv.headcount is not None:
+            headcount: int | None = inv.headcount
+        else:
+            headcount = sum(c for path, c in people_by_path if path.startswith(root)) or None
         result.append(
             {
                 "unit": inv.unit,
@@ -311,20 +357,52 @@ def unit_participation(contest: Contest) -> list[dict[str, Any]]:
     return result
 
 
-def allocate_collective(contest: Contest) -> list[UnitWinner]:
-    """Units ranked by participation rate (or count); units whose headcount is
-    unknown cannot be ranked by rate and are left out. Ties at the boundary
-    are all included, as for individuals."""
+def unit_points(contest: Contest, winners: list[Winner] | None = None) -> list[dict[str, Any]]:
+    """Each invited unit with a known headcount and participants, with its
+    points: rate × 100 × ``points_per_percent`` + the prize table's points of
+    each individual winner registered in its subtree (typed-in units belong to
+    no invited unit and bring none). Best first."""
+    if winners is None:
+        winners = allocate_individual(contest)
+    worth = {str(p["level"]): int(p.get("points") or 0) for p in contest.prizes}
+    winner_units = [w.entry.unit_id for w in winners if w.entry.unit_id]
+    paths = dict(Unit.objects.filter(pk__in=set(winner_units)).values_list("pk", "path"))
+    scored = [(paths[w.entry.unit_id], worth.get(w.level, 0)) for w in winners if w.entry.unit_id in paths]
+    per = Decimal(contest.points_per_percent)
+    rows = []
+    for r in unit_participation(contest, for_prizes=True):
+        if not r["participants"] or r["rate"] is None:
+            continue
+        root = r["unit"].path
+        mine = [pts for path, pts in scored if path.startswith(root)]
+        from_rate = (Decimal(r["participants"]) * 100 * per / Decimal(r["headcount"])).quantize(
+            Decimal("0.01")
+        )
+        rows.append({**r, "winners": len(mine), "points": from_rate + sum(mine)})
+    rows.sort(key=lambda r: (-r["points"], -r["participants"], r["unit"].name))
+    return rows
+
+
+def allocate_collective(contest: Contest, winners: list[Winner] | None = None) -> list[UnitWinner]:
+    """Units ranked by participation rate, count or points; units whose
+    headcount is unknown cannot be ranked by rate or points and are left out.
+    Ties at the boundary are all included, as for individuals."""
     if not contest.collective_prize_count:
         return []
-    rows = [r for r in unit_participation(contest) if r["participants"]]
-    if contest.collective_basis == CollectiveBasis.RATE:
+    if contest.collective_basis == CollectiveBasis.POINTS:
+        rows = unit_points(contest, winners)
+
+        def key(r: dict[str, Any]) -> tuple[Any, ...]:
+            return (r["points"],)
+    elif contest.collective_basis == CollectiveBasis.RATE:
+        rows = [r for r in unit_participation(contest, for_prizes=True) if r["participants"]]
         rows = [r for r in rows if r["rate"] is not None]
         rows.sort(key=lambda r: (-r["rate"], -r["participants"], r["unit"].name))
 
         def key(r: dict[str, Any]) -> tuple[Any, ...]:
             return (round(r["rate"], 9), r["participants"])
     else:
+        rows = [r for r in unit_participation(contest, for_prizes=True) if r["participants"]]
         rows.sort(key=lambda r: (-r["participants"], r["unit"].name))
 
         def key(r: dict[str, Any]) -> tuple[Any, ...]:
@@ -343,7 +421,12 @@ def allocate_collective(contest: Contest) -> list[UnitWinner]:
             rank, last = i, k
         if i > n and k != boundary:
             break
-        result.append(UnitWinner(rank, r["unit"], r["participants"], r["headcount"], r["rate"]))
+        result.append(
+            UnitWinner(
+                rank, r["unit"], r["participants"], r["headcount"], r["rate"],
+                points=r.get("points"), winners=r.get("winners", 0),
+            )
+        )  # fmt: skip
     if len(result) > n:
         for w, r in zip(result, rows, strict=False):
             w.tied = key(r) == boundary
@@ -351,22 +434,32 @@ def allocate_collective(contest: Contest) -> list[UnitWinner]:
 
 
 def allocate(contest: Contest) -> Allocation:
-    return Allocation(allocate_individual(contest), allocate_collective(contest))
+    individuals = allocate_individual(contest)
+    return Allocation(individuals, allocate_collective(contest, individuals))
 
 
-def contest_prize_recipients(contest: Contest) -> list[dict[str, Any]]:
+def prize_amount(contest: Contest, level: str) -> int:
+    """The money of one prize of ``level`` in the contest's prize table (đồng)."""
+    for p in contest.prizes:
+        if p["level"] == level:
+            return int(p.get("amount") or 0)
+    return 0
+
+
+def contest_prize_recipients(contest: Contest, winners: list[Winner] | None = None) -> list[dict[str, Any]]:
     """The individual winners, ranked, for the prize decision (thidua.decisions
     wires this in): one dict per winner with the prize level, the person as
     registered (free text — participants are not directory people), their unit
     (a directory unit when chosen from the tree, else the text they typed) and
     the result that earned the prize."""
     out = []
-    for w in allocate_individual(contest):
+    for w in allocate_individual(contest) if winners is None else winners:
         e = w.entry
         out.append(
             {
                 "level": w.level,
                 "level_label": w.label,
+                "amount": prize_amount(contest, w.level),
                 "rank": e.rank,
                 "tied": w.tied,
                 "round": w.round.name if w.round else None,

@@ -19,6 +19,8 @@ class PrizeLevel(Schema):
     level: str = Field("", max_length=20)
     label: str = Field(..., max_length=60)
     count: int = Field(..., ge=0, le=1000)
+    amount: int = Field(0, ge=0, le=10_000_000_000, description="Tiền thưởng mỗi giải (đồng)")
+    points: int = Field(0, ge=0, le=10_000, description="Điểm cho đơn vị khi xét giải tập thể theo điểm")
 
 
 class ContestSettings(Schema):
@@ -30,7 +32,10 @@ class ContestSettings(Schema):
     prizes: list[PrizeLevel] | None = None
     prize_per_round: bool | None = None
     collective_prize_count: int | None = Field(None, ge=0, le=500)
-    collective_basis: Literal["rate", "count"] | None = None
+    collective_basis: Literal["rate", "count", "points"] | None = None
+    collective_prize_label: str | None = Field(None, max_length=60)
+    collective_prize_amount: int | None = Field(None, ge=0, le=10_000_000_000)
+    points_per_percent: float | None = Field(None, ge=0, le=1000)
 
 
 class ContestIn(ContestSettings):
@@ -119,6 +124,10 @@ class ContestOut(Schema):
     prize_per_round: bool
     collective_prize_count: int
     collective_basis: str
+    collective_prize_label: str
+    collective_prize_amount: int
+    points_per_percent: float
+    prize_decision: int | None = Field(None, description="Quyết định trao giải (nếu đã lập)")
     version: int
     rounds: list[RoundOut]
     topics: list[TopicOut]
@@ -224,6 +233,7 @@ class WinnerOut(Schema):
     prediction: int | None
     duration_ms: int
     submitted_at: dt.datetime
+    amount: int = 0
 
 
 class UnitWinnerOut(Schema):
@@ -234,6 +244,8 @@ class UnitWinnerOut(Schema):
     headcount: int | None
     rate: float | None
     tied: bool
+    points: float | None = None
+    amount: int = 0
 
 
 class PrizesOut(Schema):
@@ -321,3 +333,60 @@ class AttemptResult(Schema):
     duration_ms: int | None
     submitted_at: dt.datetime | None
     prediction: int | None
+
+
+# --- disqualification and the prize decision (officers) ------------------------------------
+
+
+class DisqualifyIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+class ReinstateIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+class ParticipantStateOut(Schema):
+    participant_id: int
+    full_name: str
+    disqualified: bool
+    reason: str
+
+
+class PersonChoice(Schema):
+    id: int
+    full_name: str
+    birth_date: dt.date | None
+    unit_name: str
+
+
+class PrizeLineOut(Schema):
+    kind: Literal["individual", "collective"]
+    label: str
+    amount: int
+    rank: int
+    tied: bool
+    name: str
+    unit_name: str
+    participant_id: int | None
+    match: Literal["found", "new", "ambiguous", "collective"]
+    person_id: int | None
+    candidates: list[PersonChoice]
+    gender_hint: str
+
+
+class PrizeDecisionIn(Schema):
+    choices: dict[int, int | Literal["new"]] = Field(
+        default_factory=dict, description="Thí sinh trùng tên → mã cá nhân được chọn, hoặc «new» (tạo mới)"
+    )
+    genders: dict[int, Literal["male", "female", "other"]] = Field(
+        default_factory=dict, description="Thí sinh sẽ được tạo hồ sơ cá nhân → giới tính"
+    )
+    budget_source: str = Field("", max_length=255)
+
+
+class PrizeDecisionOut(Schema):
+    decision_id: int
+    state: str
+    recipients: int
+    total: int

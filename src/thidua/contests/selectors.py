@@ -50,6 +50,15 @@ def public_contest(slug: str) -> Contest:
     return contest
 
 
+def disqualified(contest: Contest) -> list[Participant]:
+    """The disqualified participants in the order of a Vietnamese list (by given name)."""
+    return list(
+        Participant.objects.filter(contest=contest, disqualified_at__isnull=False)
+        .select_related("unit")
+        .order_by("sort_key", "pk")
+    )
+
+
 @dataclass
 class Stats:
     invited_units: int

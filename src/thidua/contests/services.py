@@ -29,6 +29,8 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache as once
 from typing import Any
 
 from django.core.cache import cache
@@ -54,7 +56,7 @@ from thidua.contests.models import (
     Topic,
     UnitTally,
 )
-from thidua.core import audit
+from thidua.core import audit, rawsql
 from thidua.core.errors import ConcurrentUpdate, DomainError, NotFound, PermissionDenied
 from thidua.core.text import clean, fold, person_sort_key
 from thidua.directory.models import Unit
@@ -75,7 +77,11 @@ SETTINGS_FIELDS = (
     "prize_per_round",
     "collective_prize_count",
     "collective_basis",
+    "collective_prize_label",
+    "collective_prize_amount",
+    "points_per_percent",
 )
+MAX_PRIZE_MONEY = 10_000_000_000  # đồng: far above any contest's prize
 _PHONE = re.compile(r"^0\d{9,10}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 ATTEMPT_NOT_FOUND = "Không tìm thấy lượt thi."
@@ -114,8 +120,14 @@ def _validate_prizes(prizes: Any) -> list[dict[str, Any]]:
             raise DomainError(f"Số giải của «{label}» phải là số nguyên từ 0 đến 1.000.")
         if level in seen:
             raise DomainError(f"Mức giải «{label}» bị lặp lại.")
+        amount = item.get("amount", 0) or 0
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount <= MAX_PRIZE_MONEY:
+            raise DomainError(f"Tiền thưởng của «{label}» phải là số đồng không âm.")
+        points = item.get("points", 0) or 0
+        if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= 10_000:
+            raise DomainError(f"Điểm cho đơn vị của «{label}» phải là số nguyên từ 0 đến 10.000.")
         seen.add(level)
-        result.append({"level": level, "label": label, "count": count})
+        result.append({"level": level, "label": label, "count": count, "amount": amount, "points": points})
     return result
 
 
@@ -142,6 +154,22 @@ def _validate_settings(values: dict[str, Any]) -> dict[str, Any]:
         out["prizes"] = _validate_prizes(out["prizes"])
     if "collective_basis" in out and out["collective_basis"] not in CollectiveBasis.values:
         raise DomainError("Cách xét giải tập thể không hợp lệ.")
+    if "collective_prize_label" in out:
+        out["collective_prize_label"] = _text(out["collective_prize_label"], "Tên giải tập thể", 60)
+    if "collective_prize_amount" in out:
+        v = out["collective_prize_amount"]
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_PRIZE_MONEY:
+            raise DomainError("Tiền thưởng mỗi giải tập thể phải là số đồng không âm.")
+    if "points_per_percent" in out:
+        try:
+            v = Decimal(str(out["points_per_percent"]))
+        except (InvalidOperation, ValueError) as exc:
+            raise DomainError("Điểm cho mỗi 1% người tham gia phải là một số.") from exc
+        if not v.is_finite() or not Decimal(0) <= v <= Decimal(1000) or v != v.quantize(Decimal("0.01")):
+            raise DomainError(
+                "Điểm cho mỗi 1% người tham gia phải từ 0 đến 1.000, tối đa hai chữ số thập phân."
+            )
+        out["points_per_percent"] = v
     return out
 
 
@@ -372,6 +400,146 @@ def questions_bulk_create(*, actor: Any, contest: Contest, rows: list[dict[str, 
     return len(created)
 
 
+def _question_used(question: Question) -> bool:
+    """Has any attempt drawn this question? (Its tally row exists once a
+    counted attempt showing it is folded; attempts still running or not yet
+    folded are found through the contest's attempts.)"""
+    if QuestionTally.objects.filter(question=question, shown__gt=0).exists():
+        return True
+    return Attempt.objects.filter(contest_id=question.contest_id).exists()
+
+
+def question_update(
+    *,
+    actor: Any,
+    question: Question,
+    text: str,
+    options: list[str],
+    correct: Iterable[int],
+    kind: str | None = None,
+    topic: Topic | None = None,
+) -> Question:
+    """Correct one question. Once attempts exist only the wording and the
+    topic may change: new options or a new answer would score the attempts
+    before and after the change differently."""
+    contest = question.contest
+    _require(actor, contest.organiser)
+    kind = kind or question.kind
+    text, options, mask = validate_question(kind, text, options, correct)
+    if topic is not None and topic.contest_id != contest.pk:
+        raise DomainError("Chủ đề không thuộc cuộc thi này.")
+    changes_scoring = options != question.options or mask != question.correct_mask or kind != question.kind
+    if changes_scoring and _question_used(question):
+        raise DomainError(
+            "Đã có người thi: chỉ sửa được lời văn câu hỏi và chủ đề, không đổi phương án hay đáp án. "
+            "Hãy ngừng dùng câu này và thêm câu mới."
+        )
+    with transaction.atomic():
+        before = audit.snapshot(question)
+        Question.objects.filter(pk=question.pk).update(
+            text=text, options=options, correct_mask=mask, kind=kind, topic=topic or question.topic
+        )
+        Contest.objects.filter(pk=contest.pk).update(bank_version=F("bank_version") + 1)
+        question.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="contests.question_update",
+            obj=question,
+            before=before,
+            after=audit.snapshot(question),
+        )
+    return question
+
+
+def question_delete(*, actor: Any, question: Question) -> str:
+    """Remove a question from the bank: deleted when no attempt has drawn it,
+    else only taken out of future draws (``active=False``) so the attempts and
+    the answer statistics that show it stay whole. Returns "deleted" or
+    "deactivated"."""
+    contest = question.contest
+    _require(actor, contest.organiser)
+    with transaction.atomic():
+        before = audit.snapshot(question)
+        if _question_used(question):
+            Question.objects.filter(pk=question.pk).update(active=False)
+            outcome = "deactivated"
+        else:
+            QuestionTally.objects.filter(question=question).delete()
+            Question.objects.filter(pk=question.pk).delete()
+            outcome = "deleted"
+        Contest.objects.filter(pk=contest.pk).update(bank_version=F("bank_version") + 1)
+        audit.record(
+            actor=actor,
+            action="contests.question_delete",
+            obj=contest,
+            before=before,
+            after={"outcome": outcome},
+        )
+    return outcome
+
+
+def question_reactivate(*, actor: Any, question: Question) -> Question:
+    contest = question.contest
+    _require(actor, contest.organiser)
+    with transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(active=True)
+        Contest.objects.filter(pk=contest.pk).update(bank_version=F("bank_version") + 1)
+        audit.record(actor=actor, action="contests.question_reactivate", obj=question, after={"active": True})
+    question.refresh_from_db()
+    return question
+
+
+# --- disqualification -------------------------------------------------------------------------
+
+
+def participant_disqualify(*, actor: Any, participant: Participant, reason: str) -> Participant:
+    """Loại thí sinh vì khai man (false name, unit, date of birth …): their
+    attempts stop counting in the boards and the prizes, which pass to the
+    next in order; the participation statistics keep them (they did take
+    part). Reversible by :func:`participant_reinstate`."""
+    contest = participant.contest
+    _require(actor, contest.organiser)
+    reason = _text(reason, "Lý do loại", 500)
+    with transaction.atomic():
+        done = Participant.objects.filter(pk=participant.pk, disqualified_at__isnull=True).update(
+            disqualified_at=timezone.now(), disqualified_reason=reason
+        )
+        if not done:
+            raise DomainError(f"{participant.full_name} đã bị loại trước đó.")
+        participant.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="contests.disqualify",
+            obj=participant,
+            before={"disqualified": False},
+            after={"disqualified": True, "reason": reason},
+        )
+    return participant
+
+
+def participant_reinstate(*, actor: Any, participant: Participant, note: str = "") -> Participant:
+    """Undo a disqualification (the officer was wrong, or the data was proven)."""
+    contest = participant.contest
+    _require(actor, contest.organiser)
+    note = _text(note, "Ghi chú", 500, required=False)
+    with transaction.atomic():
+        before = {"disqualified": True, "reason": participant.disqualified_reason}
+        done = Participant.objects.filter(pk=participant.pk, disqualified_at__isnull=False).update(
+            disqualified_at=None, disqualified_reason=""
+        )
+        if not done:
+            raise DomainError(f"{participant.full_name} không bị loại.")
+        participant.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="contests.reinstate",
+            obj=participant,
+            before=before,
+            after={"disqualified": False, "note": note},
+        )
+    return participant
+
+
 # --- the question bank as the hot path sees it ----------------------------------------------
 
 
@@ -392,6 +560,11 @@ def _bank(contest: Contest) -> Bank:
     return _bank_at(contest, version or 0)
 
 
+# In front of the configured cache, which may pickle (locmem does, on every
+# get): the hot path reads the bank twice per attempt.
+_BANKS: dict[str, Bank] = {}
+
+
 def _bank_at(contest: Contest, version: int) -> Bank:
     """The question bank and rounds, cached per process under ``bank_version``,
     which every change of questions, topics or rounds bumps — a request that
@@ -400,7 +573,7 @@ def _bank_at(contest: Contest, version: int) -> Bank:
     so that a database restore that reuses ids cannot hit another contest's copy."""
     contest_id = contest.pk
     key = f"contests:bank:{contest_id}:{contest.slug}:{version}"
-    bank = cache.get(key)
+    bank = _BANKS.get(key) or cache.get(key)
     if bank is None:
         by_topic: dict[int, list[int]] = defaultdict(list)
         answer: dict[int, tuple[int, int, str]] = {}
@@ -420,6 +593,10 @@ def _bank_at(contest: Contest, version: int) -> Bank:
         )
         bank = Bank(dict(by_topic), quotas, answer, public, rounds)
         cache.set(key, bank, 3600)
+    if key not in _BANKS:
+        if len(_BANKS) >= 32:  # a handful of contests run at once; old versions go
+            _BANKS.clear()
+        _BANKS[key] = bank
     return bank
 
 
@@ -551,17 +728,52 @@ def current_round(contest: Contest, now: dt.datetime | None = None) -> Round | N
     return None
 
 
+# The closing-hour path (participants' API start and submit) reads and writes
+# through hand-written SQL (core.rawsql): compiling the ORM queries cost more
+# CPU than the rest of the request. Built once per process; values still go
+# through the fields' conversions, so it runs the same on SQLite and PostgreSQL.
+_HOT_CONTEST = ("id", "slug", "status", "bank_version", "attempts_per_round", "questions_per_attempt",
+                "time_limit_seconds", "prediction_question")  # fmt: skip
+_HOT_PARTICIPANT = ("id", "contest", "code", "disqualified_at")
+_HOT_ATTEMPT = ("id", "contest", "round", "participant", "seq", "token", "status", "started_at", "deadline",
+                "submitted_at", "question_ids", "answers", "correct_count", "score", "all_correct",
+                "duration_ms", "prediction")  # fmt: skip
+_MINE = ("id", "round", "seq", "status", "deadline")
+
+
+@once
+def _hot_sql() -> dict[str, str]:
+    # Identifiers come from the models' metadata, values are parameters.
+    c, p, a = rawsql.columns, rawsql.table, rawsql.column
+    return {
+        "participant": (
+            f"SELECT {c(Participant, _HOT_PARTICIPANT, 'p')}, {c(Contest, _HOT_CONTEST, 'c')} "  # noqa: S608
+            f"FROM {p(Participant)} p JOIN {p(Contest)} c ON c.{a(Contest, 'id')} = p.{a(Participant, 'contest')} "
+            f"WHERE p.{a(Participant, 'code')} = %s AND c.{a(Contest, 'slug')} = %s "
+            f"AND c.{a(Contest, 'status')} <> %s"
+        ),
+        "mine": f"SELECT {c(Attempt, _MINE)} FROM {p(Attempt)} WHERE {a(Attempt, 'participant')} = %s",  # noqa: S608
+        "attempt": (
+            f"SELECT {c(Attempt, _HOT_ATTEMPT, 'a')}, {c(Contest, ('slug', 'bank_version'), 'c')} "  # noqa: S608
+            f"FROM {p(Attempt)} a JOIN {p(Participant)} p ON p.{a(Participant, 'id')} = a.{a(Attempt, 'participant')} "
+            f"JOIN {p(Contest)} c ON c.{a(Contest, 'id')} = a.{a(Attempt, 'contest')} "
+            f"WHERE a.{a(Attempt, 'token')} = %s AND p.{a(Participant, 'code')} = %s AND c.{a(Contest, 'slug')} = %s"
+        ),
+    }
+
+
 def participant_for_public(slug: str, code: str | None) -> Participant | None:
     """The participant with this code in the public contest ``slug``, with the
-    contest loaded (one query: the API's start runs on it)."""
+    contest's hot fields loaded (one query: the API's start runs on it)."""
     if not code or len(code) > 32:
         return None
-    return (
-        Participant.objects.select_related("contest")
-        .filter(code=code, contest__slug=slug)
-        .exclude(contest__status=ContestStatus.DRAFT)
-        .first()
-    )
+    row = rawsql.fetch_one(_hot_sql()["participant"], [code, slug, ContestStatus.DRAFT])
+    if row is None:
+        return None
+    n = len(_HOT_PARTICIPANT)
+    participant = rawsql.load(Participant, _HOT_PARTICIPANT, row[:n])
+    participant.contest = rawsql.load(Contest, _HOT_CONTEST, row[n:])
+    return participant
 
 
 def attempt_start(*, participant: Participant, now: dt.datetime | None = None) -> Attempt:
@@ -574,13 +786,13 @@ def attempt_start(*, participant: Participant, now: dt.datetime | None = None) -
     rnd = current_round(contest, now)
     if rnd is None:
         raise DomainError("Hiện không có đợt thi nào đang mở.")
+    if participant.disqualified_at is not None:
+        raise DomainError("Bạn đã bị loại khỏi cuộc thi này. Mọi thắc mắc xin liên hệ ban tổ chức.")
     # One query for the participant's attempts (a handful): the running one,
     # the ones that ran out of time, and the turns used in this round.
-    mine = list(
-        Attempt.objects.filter(participant=participant).only(
-            "id", "round_id", "seq", "status", "deadline", "token", "started_at", "question_ids", "contest_id"
-        )
-    )
+    mine = [
+        rawsql.load(Attempt, _MINE, row) for row in rawsql.fetch_all(_hot_sql()["mine"], [participant.pk])
+    ]
     stale = [a.pk for a in mine if a.status == AttemptStatus.ACTIVE and a.deadline < now - SUBMIT_GRACE]
     if stale:
         Attempt.objects.filter(pk__in=stale, status=AttemptStatus.ACTIVE).update(status=AttemptStatus.EXPIRED)
@@ -591,20 +803,21 @@ def attempt_start(*, participant: Participant, now: dt.datetime | None = None) -
     if used >= contest.attempts_per_round:
         raise DomainError(f"Bạn đã dùng hết {contest.attempts_per_round} lượt thi của {rnd.name}.")
     bank = _bank_at(contest, contest.bank_version)
-    questions = draw_questions(bank, contest.questions_per_attempt)
-    deadline = min(now + dt.timedelta(seconds=contest.time_limit_seconds), rnd.closes_at)
+    attempt = Attempt(
+        contest=contest,
+        round=rnd,
+        participant=participant,
+        seq=used + 1,
+        token=secrets.token_urlsafe(16),
+        status=AttemptStatus.ACTIVE,
+        started_at=now,
+        deadline=min(now + dt.timedelta(seconds=contest.time_limit_seconds), rnd.closes_at),
+        question_ids=draw_questions(bank, contest.questions_per_attempt),
+    )
     try:
         # a single INSERT (autocommit): the unique constraints settle races
-        return Attempt.objects.create(
-            contest=contest,
-            round=rnd,
-            participant=participant,
-            seq=used + 1,
-            token=secrets.token_urlsafe(16),
-            started_at=now,
-            deadline=deadline,
-            question_ids=questions,
-        )
+        rawsql.insert(attempt, [f.name for f in Attempt._meta.concrete_fields if not f.primary_key])
+        return attempt
     except IntegrityError as exc:  # two starts at once: the other one won
         running = Attempt.objects.filter(participant=participant, status=AttemptStatus.ACTIVE).first()
         if running is not None:
@@ -669,15 +882,16 @@ def attempt_submit_public(
 ) -> tuple[Attempt, bool]:
     """The API's submit: the attempt, its contest and owner in one query
     (token + participant code + contest slug must all match; else 404)."""
-    attempt = (
-        Attempt.objects.select_related("contest")
-        .filter(token=token, participant__code=code, contest__slug=slug)
-        .first()
+    row = (
+        rawsql.fetch_one(_hot_sql()["attempt"], [token, code, slug])
         if token and code and len(token) <= 32 and len(code) <= 32
         else None
     )
-    if attempt is None:
+    if row is None:
         raise NotFound(ATTEMPT_NOT_FOUND)
+    n = len(_HOT_ATTEMPT)
+    attempt = rawsql.load(Attempt, _HOT_ATTEMPT, row[:n])
+    attempt.contest = rawsql.load(Contest, ("id", "slug", "bank_version"), (attempt.contest_id, *row[n:]))
     return _submit(attempt, answers, prediction, timezone.now())
 
 
@@ -722,12 +936,25 @@ def _submit(
     # Nothing shared is written here (the participant's running figures and the
     # counters are folded later by tally_pending), so submits never queue on a
     # common row at the closing hour.
-    if not Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.ACTIVE).update(**values):
+    where = f"{rawsql.column(Attempt, 'id')} = %s AND {rawsql.column(Attempt, 'status')} = %s"
+    if not rawsql.update(Attempt, values, where, [attempt.pk, AttemptStatus.ACTIVE]):
         attempt.refresh_from_db()
         return attempt, False
     for key, value in values.items():
         setattr(attempt, key, value)
+    if _tasks_in_background():
+        fold_soon(contest)  # at most once a minute per process: a dict lookup otherwise
     return attempt, True
+
+
+def _tasks_in_background() -> bool:
+    """Is there a worker to fold for us? With the immediate backend (tests, CLI)
+    a queued fold would run inside this participant's submit: leave the fold to
+    the readers and ``thidua contest_tally`` instead."""
+    from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    return not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
 
 
 def attempt_review(attempt: Attempt) -> list[dict[str, Any]]:
@@ -766,17 +993,27 @@ def attempt_review(attempt: Attempt) -> list[dict[str, Any]]:
 
 
 def tally_pending(contest: Contest, *, batch: int = 5000) -> int:
-    """Fold counted attempts not yet in the counter tables into them. Safe to
-    run from two requests at once: each batch first locks the contest row, so
-    folds of one contest take turns (submits never lock that row). Returns how
-    many attempts were folded."""
+    """Fold counted attempts not yet in the counter tables into them. Returns
+    how many attempts were folded.
+
+    Nothing pending (the usual case once the periodic fold runs): one indexed
+    existence check on the partial index ``contest_att_pending``, no lock.
+    Otherwise each batch first locks the contest row, so folds of one contest
+    take turns (submits never lock that row), and reads its batch and the
+    participants' running figures with ``SELECT … FOR UPDATE``: those reads
+    go to the primary even inside a report (the router sends only plain reads
+    to the replica), so a lagging replica can never make a batch be counted twice."""
+    if not Attempt.objects.filter(contest=contest, pending_tally=True).exists():
+        return 0
     done = 0
     while True:
         with transaction.atomic():
             Contest.objects.select_for_update().filter(pk=contest.pk).values_list("pk", flat=True).first()
             rows = list(
-                Attempt.objects.filter(contest=contest, pending_tally=True).values_list(
-                    "id", "submitted_at", "question_ids", "answers", "all_correct"
+                Attempt.objects.select_for_update()
+                .filter(contest=contest, pending_tally=True)
+                .values_list(
+                    "id", "submitted_at", "question_ids", "answers", "all_correct", "participant_id", "score"
                 )[:batch]
             )
             if not rows:
@@ -785,7 +1022,7 @@ def tally_pending(contest: Contest, *, batch: int = 5000) -> int:
             per_q: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
             options: dict[int, list[int]] = defaultdict(lambda: [0] * MAX_OPTIONS)
             per_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-            for _id, submitted_at, qids, answers, all_correct in rows:
+            for _id, submitted_at, qids, answers, all_correct, _pid, _score in rows:
                 day = timezone.localtime(submitted_at).date()
                 per_day[day][0] += 1
                 per_day[day][1] += int(all_correct)
@@ -829,24 +1066,23 @@ def tally_pending(contest: Contest, *, batch: int = 5000) -> int:
                     attempts=F("attempts") + n, all_correct=F("all_correct") + right
                 ):
                     DayTally.objects.create(contest=contest, day=day, attempts=n, all_correct=right)
-            _fold_participants(contest, [r[0] for r in rows])
+            _fold_participants(contest, [(r[5], r[6], r[4]) for r in rows])
             Attempt.objects.filter(pk__in=[r[0] for r in rows]).update(pending_tally=False)
             done += len(rows)
 
 
-def _fold_participants(contest: Contest, attempt_ids: list[int]) -> None:
-    """Add a batch of counted attempts to their participants' running figures
-    (attempts, best score, fully correct attempts) and to the per-unit sums."""
+def _fold_participants(contest: Contest, scored: list[tuple[int, int, bool]]) -> None:
+    """Add a batch of counted attempts — (participant, score, all correct) —
+    to their participants' running figures (attempts, best score, fully
+    correct attempts) and to the per-unit sums."""
     per: dict[int, list[int]] = {}
-    for pid, score, all_correct in Attempt.objects.filter(pk__in=attempt_ids).values_list(
-        "participant_id", "score", "all_correct"
-    ):
+    for pid, score, all_correct in scored:
         n, best, ok = per.get(pid, (0, 0, 0))
         per[pid] = [n + 1, max(best, score), ok + int(all_correct)]
     people = list(
-        Participant.objects.filter(pk__in=per).only(
-            "id", "unit_id", "attempt_count", "best_score", "all_correct_count"
-        )
+        Participant.objects.select_for_update()
+        .filter(pk__in=per)
+        .only("id", "unit_id", "attempt_count", "best_score", "all_correct_count")
     )
     top = contest.questions_per_attempt
     units: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -875,6 +1111,24 @@ def _fold_participants(contest: Contest, attempt_ids: list[int]) -> None:
                 contest=contest, unit_key=key, participants=joined, attempts=attempts,
                 max_score_participants=at_max, all_correct_participants=all_ok,
             )  # fmt: skip
+
+
+FOLD_EVERY = 60  # seconds: at most one queued fold per contest per minute
+
+
+def fold_soon(contest: Contest) -> bool:
+    """Queue the background fold of ``contest`` unless one was queued in the
+    last minute (a cache key per contest; ``cache.add`` is atomic, so of many
+    submits within the minute one enqueues). Call after a counted submit, on
+    commit; the dashboard then finds little or nothing to fold. Returns
+    whether a task was queued."""
+    from thidua.contests.tasks import fold_contest
+
+    if not cache.add(f"contests:fold:{contest.pk}", 1, FOLD_EVERY):
+        return False
+    pk = contest.pk
+    transaction.on_commit(lambda: fold_contest.enqueue(pk))
+    return True
 
 
 def contest_prize_recipients(contest: Contest) -> list[dict[str, Any]]:

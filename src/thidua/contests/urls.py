@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from thidua.contests import views, views_public
+from thidua.contests import views, views_officer, views_public
 
 app_name = "contests"
 
@@ -17,6 +17,30 @@ urlpatterns = [
     path("cuoc-thi-truc-tuyen/<int:pk>/nhap-cau-hoi/", views.question_import, name="question_import"),
     path("cuoc-thi-truc-tuyen/<int:pk>/mau-cau-hoi.xlsx", views.question_template, name="question_template"),
     path("cuoc-thi-truc-tuyen/<int:pk>/ket-qua.xlsx", views.results_export, name="results_export"),
+    path("cuoc-thi-truc-tuyen/<int:pk>/thiet-lap/", views_officer.settings_edit, name="settings"),
+    path("cuoc-thi-truc-tuyen/<int:pk>/cau-hoi/", views_officer.question_list, name="questions"),
+    path(
+        "cuoc-thi-truc-tuyen/<int:pk>/cau-hoi/<int:qid>/", views_officer.question_edit, name="question_edit"
+    ),
+    path(
+        "cuoc-thi-truc-tuyen/<int:pk>/cau-hoi/<int:qid>/xoa/",
+        views_officer.question_delete,
+        name="question_delete",
+    ),
+    path("cuoc-thi-truc-tuyen/<int:pk>/xep-hang/", views_officer.leaderboard, name="leaderboard"),
+    path(
+        "cuoc-thi-truc-tuyen/<int:pk>/thi-sinh/<int:pid>/loai/", views_officer.disqualify, name="disqualify"
+    ),
+    path(
+        "cuoc-thi-truc-tuyen/<int:pk>/thi-sinh/<int:pid>/khoi-phuc/",
+        views_officer.reinstate,
+        name="reinstate",
+    ),
+    path(
+        "cuoc-thi-truc-tuyen/<int:pk>/quyet-dinh-trao-giai/",
+        views_officer.prize_decision_page,
+        name="prize_decision",
+    ),
     path("cuoc-thi/<slug:slug>/", views_public.home, name="public_home"),
     path("cuoc-thi/<slug:slug>/the-le/", views_public.rules, name="public_rules"),
     path("cuoc-thi/<slug:slug>/dang-ky/", views_public.register, name="public_register"),

@@ -164,8 +164,7 @@ def day_chart(days: list[dict[str, Any]], *, width: int = 640, height: int = 180
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The organiser's dashboard: figures, charts, leaderboard, prizes."""
     contest = _contest(request, pk)
-    services.tally_pending(contest)
-    stats = selectors.contest_stats(contest)
+    stats = selectors.contest_stats(contest)  # folds pending attempts once, first
     top = max((r["participants"] for r in stats.per_unit), default=0) or 1
     for r in stats.per_unit:
         r["bar"] = round(r["participants"] / top * 100, 1)

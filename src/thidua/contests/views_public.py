@@ -204,10 +204,25 @@ def attempt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             error = exc.message
         else:
             return redirect("contests:public_result", slug=slug, token=token)
-    questions = Question.objects.in_bulk(current.question_ids)
+    # From the per-process cached bank (no query when warm); a question taken
+    # out of the bank after this attempt drew it is read from its row.
+    public = services._bank_at(contest, contest.bank_version).public
+    missing = [qid for qid in current.question_ids if qid not in public]
+    if missing:
+        public = {
+            **public,
+            **{
+                q.pk: (q.text, q.kind, q.options)
+                for q in Question.objects.filter(pk__in=missing).only("id", "text", "kind", "options")
+            },
+        }
     items = [
-        {"number": i, "q": questions[qid], "multiple": questions[qid].kind == "multiple"}
-        for i, qid in enumerate((q for q in current.question_ids if q in questions), start=1)
+        {
+            "number": i,
+            "q": {"pk": qid, "text": public[qid][0], "options": public[qid][2]},
+            "multiple": public[qid][1] == "multiple",
+        }
+        for i, qid in enumerate((q for q in current.question_ids if q in public), start=1)
     ]
     left = max(0, int((current.deadline - timezone.now()).total_seconds()))
     context = {

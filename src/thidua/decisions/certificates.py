@@ -24,6 +24,7 @@ from thidua.awards.models import AwardType
 from thidua.core.errors import DomainError
 from thidua.decisions.documents import safe_fetcher, vn_date
 from thidua.decisions.models import CertificateTemplate, Decision, DecisionRecipient
+from thidua.decisions.services.base import PRIZE_AWARD_CODE, money
 
 _ENGINE = Engine(autoescape=True)  # no loaders: {% include %} of server files finds nothing
 _RECIPIENT = {"individual": "Ông/Bà", "collective": "Tập thể", "household": "Hộ gia đình"}
@@ -39,15 +40,20 @@ def _default_file(name: str) -> str:
 
 def default_kind(award_type: AwardType) -> str:
     """Which shipped default an award type starts from: Giấy khen, Bằng khen or a title."""
+    if award_type.code == PRIZE_AWARD_CODE:
+        return "prize"
     if award_type.category == Category.TITLE:
         return "title"
     return "bang_khen" if award_type.code.upper().startswith("BK") else "giay_khen"
 
 
 def heading(award_type: AwardType) -> str:
-    return {"title": "GIẤY CHỨNG NHẬN", "bang_khen": "BẰNG KHEN", "giay_khen": "GIẤY KHEN"}[
-        default_kind(award_type)
-    ]
+    return {
+        "title": "GIẤY CHỨNG NHẬN",
+        "prize": "GIẤY CHỨNG NHẬN",
+        "bang_khen": "BẰNG KHEN",
+        "giay_khen": "GIẤY KHEN",
+    }[default_kind(award_type)]
 
 
 @dataclass
@@ -61,7 +67,7 @@ def template_for(award_type: AwardType) -> Source:
     row = CertificateTemplate.objects.filter(award_type=award_type).first()
     if row is not None:
         return Source(row.html, row.css, row.version)
-    name = "title.html" if default_kind(award_type) == "title" else "form.html"
+    name = {"title": "title.html", "prize": "prize.html"}.get(default_kind(award_type), "form.html")
     return Source(_default_file(name), _default_file("base.css"), None)
 
 
@@ -95,6 +101,8 @@ def context_for(decision: Decision, line: DecisionRecipient) -> dict[str, object
         "position": line.position,
         "achievement": line.achievement,
         "year": str(line.year),
+        "prize_label": line.prize_label,
+        "prize_money": money(line.amount) if line.prize_label and line.amount else "",
         "certificate_number": line.certificate_number or "(chưa vào sổ)",
         "decision_number": decision.full_number or f"…/{decision.symbol}",
         "decision_date_text": vn_date(decision.decision_date),

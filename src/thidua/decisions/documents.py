@@ -16,7 +16,6 @@ gives the same words and numbers; it is what pdftotext reads back in the tests.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,17 +24,12 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 
 from thidua.awards.enums import RecipientKind
+from thidua.core.vn import vn_date  # the one place-date helper; certificates import it from here
 from thidua.decisions.models import Decision, DecisionRecipient
 from thidua.decisions.services import ANNEX_THRESHOLD, award_phrase, body_name, money
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _KIND_UNIT = {"individual": "cá nhân", "collective": "tập thể", "household": "hộ gia đình"}
-
-
-def vn_date(day: dt.date) -> str:
-    """Decree 30: "ngày 05 tháng 3 năm 2026" — a zero before days under 10 and months 1 and 2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _terminated(lines: list[str], last: str = ".") -> list[str]:
@@ -71,6 +65,7 @@ class DecisionText:
     annex_note: str = ""
     annex: list[AnnexRow] = field(default_factory=list)
     total: str = ""
+    annex_award_header: str = "Hình thức"  # "Giải" in a prize decision
 
     @property
     def has_annex(self) -> bool:
@@ -92,6 +87,8 @@ def build_text(decision: Decision, lines: list[DecisionRecipient] | None = None)
     number = (
         f"Số: {decision.number}/{decision.symbol}" if decision.number else f"Số:       /{decision.symbol}"
     )
+    if lines and all(ln.prize_label for ln in lines):
+        return _prize_text(decision, lines, number)
     long = len(lines) > ANNEX_THRESHOLD
     by_award: OrderedDict[int, list[DecisionRecipient]] = OrderedDict()
     for ln in lines:
@@ -167,6 +164,82 @@ def build_text(decision: Decision, lines: list[DecisionRecipient] | None = None)
                 position=ln.position,
                 award=ln.award_type.name,
                 amount=money(ln.prize_amount) if ln.prize_amount else "",
+            )
+            for i, ln in enumerate(lines, start=1)
+        ]
+    return text
+
+
+def _prize_text(decision: Decision, lines: list[DecisionRecipient], number: str) -> DecisionText:
+    """A decision awarding a contest's prizes ("Quyết định về việc trao giải
+    Cuộc thi …"): Điều 1 lists the winners by prize level, Điều 2 the
+    certificate and the money of each level from the prize table, then the
+    total; the annex takes the list when it is long."""
+    long = len(lines) > ANNEX_THRESHOLD
+    contest = decision.movement_name or "Cuộc thi"
+    levels: OrderedDict[str, list[DecisionRecipient]] = OrderedDict()
+    for ln in lines:
+        levels.setdefault(ln.prize_label, []).append(ln)
+    art1 = [
+        f"Trao giải {contest} cho {_counts(lines)} đạt giải"
+        + (" (có danh sách kèm theo)." if long else ", cụ thể như sau:")
+    ]
+    if not long:
+        for label, group in levels.items():
+            art1.append(f"{label} ({len(group):02d} giải):")
+            art1 += [
+                f"{i}. {ln.name}"
+                + (f", {ln.position}" if ln.position else "")
+                + (";" if i < len(group) else ".")
+                for i, ln in enumerate(group, start=1)
+            ]
+    total = sum(ln.amount or 0 for ln in lines)
+    art2 = [
+        "Các tập thể, cá nhân có tên tại Điều 1 được tặng Giấy chứng nhận đạt giải và tiền thưởng như sau:"
+    ]
+    for label, group in levels.items():
+        amounts = sorted({ln.amount or 0 for ln in group})
+        each = " hoặc ".join(f"{money(a)} đồng" for a in amounts) if any(amounts) else "không kèm tiền thưởng"
+        art2.append(f"- {label}: {each}/giải (số lượng: {len(group):02d} giải).")
+    if total:
+        art2.append(f"Tổng số tiền thưởng: {money(total)} đồng.")
+        if decision.budget_source:
+            art2.append(f"Nguồn kinh phí: {decision.budget_source.rstrip('.')}.")
+    art3 = [
+        decision.execution.rstrip(" ./") + "./."
+        if decision.execution
+        else "Quyết định này có hiệu lực kể từ ngày ký./."
+    ]
+    text = DecisionText(
+        parent_body=decision.parent_body,
+        issuer_name=decision.issuer_name,
+        number_line=number,
+        place_date=f"{decision.place}, {vn_date(decision.decision_date)}",
+        subject=decision.subject,
+        authority_title=decision.authority_title,
+        bases=_terminated(decision.legal_bases),
+        articles=[("Điều 1.", art1), ("Điều 2.", art2), ("Điều 3.", art3)],
+        copies_to=[f"- {c}" for c in _terminated(decision.copies_to)],
+        signer_authority=decision.signer_authority,
+        signer_title=decision.signer_title,
+        signer_name=decision.signer_name,
+        total=money(total),
+    )
+    if long:
+        number_ref = f"{decision.number}/{decision.symbol}" if decision.number else f"     /{decision.symbol}"
+        text.annex_title = "DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐẠT GIẢI"
+        text.annex_award_header = "Giải"
+        text.annex_note = (
+            f"(Kèm theo Quyết định số {number_ref} {vn_date(decision.decision_date)} "
+            f"của {body_name(decision.issuer)})"
+        )
+        text.annex = [
+            AnnexRow(
+                stt=i,
+                name=ln.name,
+                position=ln.position,
+                award=ln.prize_label,
+                amount=money(ln.amount) if ln.amount else "",
             )
             for i, ln in enumerate(lines, start=1)
         ]
@@ -352,7 +425,7 @@ _WIDTHS = (700, 2700, 2900, 1800, 1250)  # twentieths of a point; ~165 mm of tex
 
 
 def _annex_xml(text: DecisionText, parse_xml, nsdecls):
-    head = ("STT", "Họ và tên / Tập thể", "Chức vụ, đơn vị", "Hình thức", "Số tiền (đồng)")
+    head = ("STT", "Họ và tên / Tập thể", "Chức vụ, đơn vị", text.annex_award_header, "Số tiền (đồng)")
     rows = [
         "<w:tr>"
         + "".join(_cell(h, w, bold=True, center=True) for h, w in zip(head, _WIDTHS, strict=True))

@@ -176,6 +176,11 @@ class DecisionRecipient(models.Model):
     prize_coefficient = models.DecimalField("hệ số", max_digits=6, decimal_places=2, null=True, blank=True)
     base_salary = models.PositiveIntegerField("lương cơ sở", null=True, blank=True)
     prize_amount = models.PositiveBigIntegerField("tiền thưởng (đồng)", null=True, blank=True)
+    # A prize line (trao giải một cuộc thi): the prize level as written in the
+    # decision ("Giải Nhất") and the money fixed by the contest's prize table,
+    # not a coefficient of the base salary. Empty/None on every award line.
+    prize_label = models.CharField("giải", max_length=120, blank=True, default="")
+    fixed_prize = models.PositiveBigIntegerField("tiền thưởng theo cơ cấu giải (đồng)", null=True, blank=True)
     order = models.PositiveIntegerField("thứ tự", default=0)
     award_record = models.OneToOneField(
         AwardRecord,
@@ -205,6 +210,12 @@ class DecisionRecipient(models.Model):
     @property
     def recipient(self) -> Person | Unit | Household | None:
         return self.person or self.unit or self.household
+
+    @property
+    def amount(self) -> int | None:
+        """The money of this line: the prize table's for a prize line, else the
+        coefficient × base salary the registry computed."""
+        return self.fixed_prize if self.prize_label else self.prize_amount
 
 
 class CertificateTemplate(models.Model):

@@ -13,6 +13,7 @@ from thidua.core.errors import DomainError, PermissionDenied
 from thidua.decisions.services.base import (
     ANNEX_THRESHOLD,
     KIND_LABELS,
+    PRIZE_AWARD_CODE,
     SYSTEM,
     RecipientInput,
     award_phrase,
@@ -22,6 +23,7 @@ from thidua.decisions.services.base import (
     default_subject,
     issuer_defaults,
     money,
+    prize_award_type,
     total_prize,
 )
 from thidua.decisions.services.drafting import (
@@ -39,6 +41,7 @@ from thidua.decisions.services.revocation import revoke_awards
 __all__ = [
     "ANNEX_THRESHOLD",
     "KIND_LABELS",
+    "PRIZE_AWARD_CODE",
     "SYSTEM",
     "DomainError",
     "PermissionDenied",
@@ -60,6 +63,7 @@ __all__ = [
     "issuer_defaults",
     "money",
     "new_certificate_code",
+    "prize_award_type",
     "revoke_awards",
     "total_prize",
 ]

@@ -20,6 +20,7 @@ from thidua.awards.selectors import RuleBook
 from thidua.core import audit
 from thidua.core.errors import ConcurrentUpdate, DomainError, PermissionDenied
 from thidua.core.text import clean
+from thidua.core.vn import place_name
 from thidua.decisions.models import (
     Decision,
     DecisionRecipient,
@@ -45,7 +46,6 @@ _HEAD_BY_KIND = {
     "department": "TRƯỞNG PHÒNG",
     "health": "GIÁM ĐỐC",
 }
-_PLACE_PREFIXES = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Xã", "Phường")
 
 
 def _d(day: dt.date) -> str:
@@ -95,16 +95,8 @@ def _require(actor: Any, perms: Sequence[str], unit: Unit) -> None:
 
 
 def _place(unit: Unit) -> str:
-    """The place name of the place-date line: the administrative unit the issuer
-    sits in, without its kind word ("Xã Một" → "Một")."""
-    node: Unit | None = unit
-    while node is not None and node.kind not in ADMINISTRATIVE_KINDS:
-        node = node.parent
-    name = (node or unit).name
-    for prefix in _PLACE_PREFIXES:
-        if name.startswith(prefix + " "):
-            return name[len(prefix) + 1 :]
-    return name
+    """The place name of the place-date line (core.vn, shared with the council's minutes)."""
+    return place_name(unit)
 
 
 def body_name(unit: Unit) -> str:
@@ -217,7 +209,11 @@ def _tell_nominations(
 
 @dataclass
 class RecipientInput:
-    """A recipient typed by hand (a decision without dossiers, e.g. contest prizes)."""
+    """A recipient typed by hand (a decision without dossiers, e.g. contest prizes).
+
+    ``prize_label`` + ``prize_amount`` make it a prize line (trao giải): the
+    level as the decision writes it and the money of the organiser's prize
+    table, kept as given instead of a coefficient × base salary."""
 
     award_type: AwardType | str
     year: int
@@ -228,6 +224,31 @@ class RecipientInput:
     achievement: str = ""
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+    prize_label: str = ""
+    prize_amount: int | None = None
+
+
+# The catalogue entry every prize line points to (the registry, the
+# certificate template and the duplicate checks key on an award type). A
+# contest prize is not one of the law's forms of commendation: it has no rule
+# row, so the registry writes it without a coefficient and the eligibility
+# engine never counts it towards a higher award.
+PRIZE_AWARD_CODE = "GIAI_CUOC_THI"
+
+
+def prize_award_type() -> AwardType:
+    """The local award type "Giải thưởng cuộc thi", created on first use."""
+    award_type, _ = AwardType.objects.get_or_create(
+        code=PRIZE_AWARD_CODE,
+        defaults={
+            "name": "Giải thưởng cuộc thi",
+            "short_name": "Giải cuộc thi",
+            "category": Category.FORM,
+            "rank": 1,
+            "is_local": True,
+        },
+    )
+    return award_type
 
 
 def _default_position(person: Person | None, unit: Unit | None, household: Household | None) -> str:
@@ -250,6 +271,8 @@ def _line(
     period_start: dt.date | None,
     period_end: dt.date | None,
     candidate: Any = None,
+    prize_label: str = "",
+    prize_amount: int | None = None,
 ) -> DecisionRecipient:
     try:
         who = awards.recipient_of(person, unit, household)
@@ -271,12 +294,26 @@ def _line(
         position=_text(position, "Chức vụ, đơn vị", 255) or _default_position(person, unit, household),
         achievement=_text(achievement, "Thành tích", 500),
         owner_unit=who.owner_unit,
+        prize_label=_text(prize_label, "Giải", 120),
+        fixed_prize=_prize_money(prize_label, prize_amount),
     )
 
 
-def _check_duplicates(lines: Sequence[DecisionRecipient], exclude_decision: int | None = None) -> None:
+def _prize_money(label: str, amount: int | None) -> int | None:
+    if not label:
+        return None
+    if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount < 0):
+        raise DomainError(f"Tiền thưởng của «{label}» không hợp lệ.")
+    return amount or None
+
+
+def _check_duplicates(
+    lines: Sequence[DecisionRecipient], exclude_decision: int | None = None, movement_name: str = ""
+) -> None:
     """The same award for the same recipient and year only once in a decision,
-    and in no other live decision."""
+    and in no other live decision. Prize lines collide only with prize lines
+    of the same contest (``movement_name``): one person may win two contests
+    in a year."""
     seen: set[tuple[Any, ...]] = set()
     for ln in lines:
         key = (ln.award_type_id, ln.recipient_kind, ln.person_id or ln.unit_id or ln.household_id, ln.year)
@@ -292,6 +329,7 @@ def _check_duplicates(lines: Sequence[DecisionRecipient], exclude_decision: int 
             DecisionRecipient.objects.filter(award_type=ln.award_type, year=ln.year, **{fk: ln.recipient})
             .exclude(decision__state=DecisionState.CANCELLED)
             .exclude(decision_id=exclude_decision)
+            .filter(**({"decision__movement_name": movement_name} if ln.prize_label else {}))
             .select_related("decision")
             .first()
         )
@@ -311,6 +349,9 @@ def _price(decision: Decision, lines: Sequence[DecisionRecipient]) -> None:
     book = RuleBook.load()
     salaries = list(BaseSalary.objects.order_by("valid_from"))
     for ln in lines:
+        if ln.prize_label:  # a prize line keeps the prize table's money
+            ln.prize_coefficient, ln.base_salary, ln.prize_amount = None, None, ln.fixed_prize
+            continue
         rule = book.rule_for(ln.award_type, decision.decision_date, decision.issuer)
         priced = prize.prize_for(
             rule=rule,
@@ -323,7 +364,7 @@ def _price(decision: Decision, lines: Sequence[DecisionRecipient]) -> None:
 
 
 def total_prize(decision: Decision) -> int:
-    return sum(ln.prize_amount or 0 for ln in decision.recipients.all())
+    return sum(ln.amount or 0 for ln in decision.recipients.all())
 
 
 def _locked(decision: Decision) -> Decision:

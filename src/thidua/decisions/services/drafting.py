@@ -113,7 +113,7 @@ def _save_draft(
 ) -> Decision:
     if not lines:
         raise DomainError("Quyết định phải có ít nhất một người hoặc tập thể được khen thưởng.", code="empty")
-    _check_duplicates(lines)
+    _check_duplicates(lines, movement_name=decision.movement_name)
     if not decision.legal_bases:
         decision.legal_bases = default_legal_bases(decision.decision_date, dossiers)
     if not decision.subject:
@@ -132,8 +132,7 @@ def _save_draft(
         actor=actor,
         action="decision.create",
         obj=decision,
-        after=_snap(decision)
-        | {"recipients": len(lines), "total": sum(ln.prize_amount or 0 for ln in lines)},
+        after=_snap(decision) | {"recipients": len(lines), "total": sum(ln.amount or 0 for ln in lines)},
     )
     return decision
 
@@ -163,8 +162,12 @@ def decision_create(
                 achievement=r.achievement,
                 period_start=r.period_start,
                 period_end=r.period_end,
+                prize_label=r.prize_label,
+                prize_amount=r.prize_amount,
             )
         )
+    if any(ln.prize_label for ln in lines) and not all(ln.prize_label for ln in lines):
+        raise DomainError("Quyết định trao giải chỉ gồm các giải; khen thưởng khác lập quyết định riêng.")
     return _save_draft(actor, decision, lines, ())
 
 
