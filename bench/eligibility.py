@@ -15,6 +15,11 @@ received on 01/02/2025 (rule set L2022-D98):
   (c) the naive loop, engine.check_one() per candidate, on 500 candidates,
       extrapolated to 10,000.
 
+  (d) loading 5 years of ratings of the 10,000 candidates (the engine's fact
+      query) with the covering index on (person, year, grade, source) and with
+      it dropped — the same queries, the ratio of their times; with the ratings
+      stored person by person, then re-stored year by year as imports store them.
+
 It checks that (a) and (b) agree on who is eligible, prints times and ratios.
 Targets: engine ≤ 2 s and ≤ 3× the SQL. Timings are reported, not asserted;
 ``--strict`` makes a missed target exit 1.
@@ -249,6 +254,95 @@ def sql_cstd_cs(person_ids: list[int], ldtt_type: int) -> dict[int, bool | None]
 # --- timing ---------------------------------------------------------------------------------------------------
 
 
+def rating_index_effect(ids: list[int], runs: int, deadline: float) -> dict[str, dict[str, object]]:
+    """Fact loading of the ratings (awards/facts.py ``_ratings``: 5 years of 10,000 people) with
+    the covering index ``rating_person_cover`` (person, year, grade, source) and without it, in
+    the same database: the same one query per chunk, less work per query.
+
+    Rounds alternate (with, without, with, …) and the median of each side is reported, so
+    a busy machine does not favour one side. Measured twice: with the ratings stored person
+    by person (how this benchmark bulk-loads them) and re-stored year by year in random order
+    (how yearly imports store them: one person's ratings on different pages). The index is
+    dropped and created through the schema editor, so the database ends as migrated."""
+    from collections import defaultdict
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from thidua.awards import facts as F
+    from thidua.awards.models import Rating
+
+    first, last = YEAR - 4, YEAR
+    index = next(i for i in Rating._meta.indexes if i.name == "rating_person_cover")
+    present = [True]
+
+    def load_ratings() -> int:
+        into: dict = defaultdict(dict)
+        for chunk in F.chunks(ids):
+            F._ratings("person_id", chunk, first, last, into)
+        return sum(len(v) for v in into.values())
+
+    def use_index(wanted: bool) -> None:
+        if wanted != present[0]:
+            with connection.schema_editor() as editor:
+                (editor.add_index if wanted else editor.remove_index)(Rating, index)
+            present[0] = wanted
+
+    def plan() -> str:
+        if connection.vendor != "sqlite":
+            return ""
+        sql, params = (
+            Rating.objects.filter(person_id__in=ids[:3], year__gte=first, year__lte=last)
+            .order_by()
+            .values_list("year", "grade", "source", "person_id")
+            .query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return "; ".join(str(row[-1]) for row in cursor.fetchall())
+
+    def measure() -> dict[str, object]:
+        times: dict[str, list[float]] = {"with": [], "without": []}
+        cpus: dict[str, list[float]] = {"with": [], "without": []}
+        info: dict[str, object] = {}
+        for _round in range(3):
+            for label in ("with", "without"):
+                use_index(label == "with")
+                load_ratings()  # warm the page cache for this plan
+                with CaptureQueriesContext(connection) as ctx:
+                    rows = load_ratings()
+                t, _, cpu = best_of(load_ratings, runs, deadline)
+                times[label].append(t * 1000)
+                cpus[label].append(cpu * 1000)
+                info[f"{label}_queries"], info[f"{label}_plan"], info["rows"] = (
+                    len(ctx.captured_queries),
+                    plan(),
+                    rows,
+                )
+        for label in ("with", "without"):
+            info[f"{label}_ms"] = statistics.median(times[label])
+            info[f"{label}_cpu_ms"] = statistics.median(cpus[label])
+        return info
+
+    if connection.vendor == "postgresql":
+        # An index-only scan skips the table only for pages the visibility map marks all-visible:
+        # what autovacuum keeps up on a live database, and a bulk load has not had yet.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE awards_rating")
+    out = {"by_person": measure()}
+    with connection.cursor() as cursor:  # re-store the ratings year by year, in random order
+        cursor.execute("CREATE TEMP TABLE bench_r AS SELECT * FROM awards_rating ORDER BY year, random()")
+        cursor.execute("DELETE FROM awards_rating")
+        cursor.execute("INSERT INTO awards_rating SELECT * FROM bench_r")
+        cursor.execute("DROP TABLE bench_r")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE awards_rating")
+    out["by_year"] = measure()
+    use_index(True)
+    return out
+
+
 def best_of(fn: Callable[[], object], runs: int, deadline: float) -> tuple[float, object, float]:
     """Median wall time, the last result, and the median CPU time of this process.
 
@@ -349,6 +443,22 @@ def main() -> int:
             print(
                 f"  CPU của tiến trình (ít bị máy bận làm nhiễu): engine {c_cstd * 1000:.0f} ms, "
                 f"SQL {c_sql * 1000:.0f} ms, tỉ lệ {c_cstd / c_sql:.2f}×"
+            )
+        effect = rating_index_effect(ids, args.runs, deadline)
+        for layout, words in (
+            ("by_person", "lưu theo người"),
+            ("by_year", "lưu theo năm, như khi nhập hằng năm"),
+        ):
+            e = effect[layout]
+            print(
+                f"  (d) nạp xếp loại 5 năm của {len(ids):,} người ({words}): có chỉ mục phủ {e['with_ms']:.0f} ms, "
+                f"không có {e['without_ms']:.0f} ms ({e['with_queries']} truy vấn mỗi bên, {e['rows']:,} dòng); "
+                f"tỉ lệ không/có {e['without_ms'] / e['with_ms']:.2f}×, CPU {e['without_cpu_ms'] / e['with_cpu_ms']:.2f}×"  # type: ignore[operator]
+            )
+        if effect["by_person"]["with_plan"]:
+            print(
+                f"      kế hoạch truy vấn: có «{effect['by_person']['with_plan']}»; "
+                f"không «{effect['by_person']['without_plan']}»"
             )
         ok = t_mixed <= 2 and t_cstd / t_sql <= 3 and not differ
         print(f"  mục tiêu engine ≤ 2 s và ≤ 3× SQL, kết quả khớp: {'ĐẠT' if ok else 'KHÔNG ĐẠT'}")

@@ -126,6 +126,9 @@ def l2013() -> dict:
         "rule_set": {
             "code": "L2013",
             "name": "Luật Thi đua, khen thưởng 2003 (sửa đổi 2013) và Nghị định 91/2017/NĐ-CP",
+            # The "Căn cứ" lines of a decision, verbatim: names of legal documents only. (Its end on
+            # 31/12/2023 is Law 06/2022 art. 94(2); awards given before stay recognised, art. 95 —
+            # docs/legal/verification.md §8.)
             "legal_basis": "Luật Thi đua, khen thưởng số 15/2003/QH11, sửa đổi bởi Luật số 39/2013/QH13; "
             "Nghị định 91/2017/NĐ-CP",
             "valid_from": None,
@@ -375,6 +378,8 @@ def l2022(
     basic_levels = ["agency", "commune"] if d152 else ["agency", "district", "commune"]
     cs_levels = local if commune_signs_cs else ["agency", "district"]
     unconf = "unconfirmed" if d152 else "text"
+    # D152 art. 4 (and D98 before it) bars proposing "cá nhân, tập thể" under a disciplinary
+    # measure or an open review: the same leaf reads a person's measures or a collective's own.
     no_disc = leaf(
         "no_discipline",
         "NĐ 152/2025 Điều 4" if d152 else f"{L22} Điều 5; NĐ 98/2023",
@@ -458,6 +463,7 @@ def l2022(
                 leaf("member_share", f"{L22} Điều 27(1)", rating="HTNV", at_least="1"),
                 leaf("member_share", f"{L22} Điều 27(1)", award="LDTT", at_least="0.7"),
                 leaf("member_count", f"{L22} Điều 27(1)", award="CSTD_CS", at_least=1),
+                no_disc,
             ),
         ),
         rule(
@@ -471,8 +477,9 @@ def l2022(
             confidence="unconfirmed",
             note="Điều 28 chưa đọc được nguyên văn: tỷ lệ «trên 50 %» và điều kiện kỷ luật lấy theo Luật 2013, "
             "chờ đối chiếu. Điều 28 có khoản 3 giao bộ, tỉnh quy định chi tiết (2h): tỷ lệ riêng của địa phương "
-            "(ví dụ Bắc Ninh QĐ 86/2025: ít nhất 70 % và không có ai bị cảnh cáo trở lên) là quy định riêng "
-            "của cơ quan ban hành.",
+            "(ví dụ Bắc Ninh QĐ 86/2025 và Văn phòng Chính phủ TT 01/2024/TT-VPCP Điều 5: ít nhất 70 % và không có ai "
+            "bị cảnh cáo trở lên) là quy định riêng của cơ quan ban hành. Từ 1/1/2024 (Luật 2022) kỷ luật của chính "
+            "tập thể cũng được xét (NĐ 98/2023, NĐ 152/2025 Điều 4).",
             criteria=all_(
                 leaf("rating", f"{L22} Điều 28", min="HTTNV"),
                 leaf(
@@ -484,6 +491,7 @@ def l2022(
                     min_measure="canh_cao",
                     confidence="unconfirmed",
                 ),
+                no_disc,
             ),
         ),
         rule(
@@ -504,7 +512,8 @@ def l2022(
                     f"{L22} Điều 26(1)",
                     question="Là tập thể dẫn đầu Khối, Cụm thi đua của bộ, tỉnh",
                     confidence="secondhand",
-                )
+                ),
+                no_disc,
             ),
         ),
         rule(
@@ -519,7 +528,8 @@ def l2022(
                     "manual",
                     f"{L22} Điều 25",
                     question="Tiêu biểu xuất sắc trong số các tập thể dẫn đầu Khối, Cụm thi đua do bộ, tỉnh tổ chức, hoặc dẫn đầu Khối, Cụm do Trung ương tổ chức, hoặc phong trào thi đua của Thủ tướng từ 5 năm trở lên",
-                )
+                ),
+                no_disc,
             ),
         ),
         rule(
@@ -577,7 +587,8 @@ def l2022(
                                 count=2,
                                 confidence="secondhand",
                             ),
-                        )
+                        ),
+                        no_disc,
                     ),
                 ),
                 for_kinds(
@@ -617,7 +628,17 @@ def l2022(
                     ),
                 ),
                 for_kinds(
-                    [COLL, HH],
+                    [COLL],
+                    all_(
+                        unread(
+                            f"{L22} Điều 73 (chưa đối chiếu)",
+                            "Tiêu chuẩn Bằng khen Thủ tướng cho tập thể, hộ gia đình (Điều 73) chưa được đối chiếu",
+                        ),
+                        no_disc,
+                    ),
+                ),
+                for_kinds(
+                    [HH],
                     all_(
                         unread(
                             f"{L22} Điều 73 (chưa đối chiếu)",
@@ -653,7 +674,8 @@ def l2022(
                         unread(
                             f"{L22} Điều 44 (tập thể, chưa đối chiếu)",
                             "Tiêu chuẩn Huân chương Lao động hạng Ba cho tập thể (Điều 44) chưa được đối chiếu",
-                        )
+                        ),
+                        no_disc,
                     ),
                 ),
             ),
@@ -723,6 +745,7 @@ def l2022(
         "rule_set": {
             "code": code,
             "name": name or f"Luật Thi đua, khen thưởng 2022 và {decree}",
+            # verbatim "Căn cứ" lines (in force from 1/1/2024: art. 94(1), in valid_from)
             "legal_basis": basis or f"Luật Thi đua, khen thưởng số 06/2022/QH15; {decree}",
             "valid_from": valid_from,
             "valid_to": valid_to,

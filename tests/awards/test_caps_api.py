@@ -30,7 +30,12 @@ def school(tree):
 
 def test_htxsnv_cap_is_20_percent_rounded_down(school, province_officer):
     body = Api(province_officer).get("/api/v1/ratings/cap", {"unit": school.pk, "year": 2026}).json()
-    assert (body["rated"], body["excellent"], body["cap"], body["exceeded"]) == (12, 3, 2, True)  # 20 % × 12 = 2,4 → 2
+    assert (body["rated"], body["excellent"], body["cap"], body["exceeded"]) == (
+        12,
+        3,
+        2,
+        True,
+    )  # 20 % × 12 = 2,4 → 2
     assert body["citation"] == "Nghị định 233/2026/NĐ-CP Điều 12(6)"
     assert body["message"].endswith("— vượt tỷ lệ.")
 

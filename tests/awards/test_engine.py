@@ -411,7 +411,7 @@ def test_bk_tinh_collective_is_judged_on_its_own_criteria_not_the_individual_cha
     mk.rating(mk.tree["TH1"], 2024, "HTXSNV")
     v = judge("BK_TINH", 2024, D98, unit=mk.tree["TH1"])
     assert v.status == "needs_review"
-    assert [c.code for c in v.criteria] == ["rating_years", "holds_chain:TTLDXS"]
+    assert [c.code for c in v.criteria] == ["rating_years", "holds_chain:TTLDXS", "no_discipline"]
 
 
 def test_bk_tinh_l2013_criteria_not_verified_need_review(mk):

@@ -288,7 +288,8 @@ def test_discipline_errors_each_with_row_and_column(people):
             3,
             "Hình thức kỷ luật",
             "Hình thức kỷ luật «Phạt tiền» không hợp lệ: chọn Khiển trách, Cảnh cáo, Hạ bậc lương, "
-            "Cách chức, Bãi nhiệm, Buộc thôi việc, Đang xem xét kỷ luật, thanh tra, điều tra.",
+            "Cách chức, Bãi nhiệm, Buộc thôi việc, Giải tán (tập thể), Đang xem xét kỷ luật, thanh tra, "
+            "điều tra.",
         ),
         (4, "Đến ngày", "Ngày kết thúc kỷ luật phải sau ngày bắt đầu."),
         (5, "Từ ngày", f"Ngày bắt đầu {tomorrow:%d/%m/%Y} ở tương lai."),

@@ -73,7 +73,8 @@ def test_bk_tinh_collective_two_consecutive_years_htxsnv_is_eligible(mk):
     mk.ratings(unit, {2023: "HTXSNV", 2024: "HTXSNV"})
     v = judge("BK_TINH", 2024, D152, unit=unit)
     assert v.status == "eligible"
-    assert codes(v) == ["rating_years", "holds_chain:TTLDXS"]
+    # the collective's own discipline (D152 art. 4) is judged beside its art. 74 criteria
+    assert codes(v) == ["rating_years", "holds_chain:TTLDXS", "no_discipline"]
 
 
 def test_bk_tinh_collective_one_good_year_is_not_eligible_and_says_what_is_missing(mk):
@@ -84,8 +85,12 @@ def test_bk_tinh_collective_one_good_year_is_not_eligible_and_says_what_is_missi
     assert v.missing == [
         "còn thiếu: 01 năm hoàn thành xuất sắc nhiệm vụ hoặc 02 năm Tập thể lao động xuất sắc (2023, 2024)"
     ]
-    # the individual's criteria (74(1)(d): CSTĐ cơ sở chain, initiatives, discipline) are not listed
-    assert not {"holds_chain:CSTD_CS", "initiative", "no_discipline"} & set(codes(v))
+    # the individual's criteria (74(1)(d): CSTĐ cơ sở chain, initiatives) are not listed; the
+    # discipline criterion is the collective's own (D152 art. 4)
+    assert not {"holds_chain:CSTD_CS", "initiative"} & set(codes(v))
+    assert next(c for c in v.criteria if c.code == "no_discipline").message == (
+        "Tập thể không bị kỷ luật trong năm 2024 ✓"
+    )
 
 
 def test_bk_tinh_individual_route_is_unchanged_by_the_collective_branch(mk):
@@ -116,7 +121,7 @@ def test_hcld3_collective_is_no_longer_refused_on_the_individual_criteria(mk):
     the law), so a collective without a BK_TTG was wrongly «not eligible». Now: needs review."""
     v = judge("HCLD3", 2024, D98, unit=mk.tree["XA1"])
     assert v.status == "needs_review"
-    assert codes(v) == ["manual"]
+    assert codes(v) == ["manual", "no_discipline"]
     assert v.criteria[0].confidence == "unconfirmed"
     assert "chưa được đối chiếu" in v.criteria[0].message
 
@@ -126,7 +131,8 @@ def test_bk_ttg_collective_needs_review_not_the_individual_chain(mk, as_of, year
     """L22 art. 73(1)(b) and D91 art. 38(1)(c) are individual criteria; the collective clause was not read."""
     v = judge("BK_TTG", year, as_of, unit=mk.tree["XA1"])
     assert v.status == "needs_review"
-    assert codes(v) == ["manual"]
+    # from L2022 the collective's own discipline is judged too (D98 / D152 art. 4)
+    assert codes(v) == (["manual"] if year == 2023 else ["manual", "no_discipline"])
 
 
 def test_hcld3_individual_route_still_refuses_without_bk_ttg(mk):

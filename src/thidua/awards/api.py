@@ -434,6 +434,7 @@ def _discipline_out(d: Discipline) -> dict[str, Any]:
     return {
         "id": d.pk,
         "person": d.person_id,
+        "unit": d.unit_id,
         "measure": d.measure,
         "start_date": d.start_date,
         "end_date": d.end_date,
@@ -455,12 +456,15 @@ def list_disciplines(request: HttpRequest, filters: Query[ListFilters]) -> dict[
 
 @router.post("/disciplines/", response={201: DisciplineOut, **_ERRORS}, summary="Ghi kỷ luật")
 def create_discipline(request: HttpRequest, payload: DisciplineIn) -> Status:
+    """Ghi kỷ luật (hoặc việc đang xem xét kỷ luật, thanh tra) của một cá nhân (``person``)
+    hoặc một tập thể (``unit``)."""
     user = _user(request)
-    person = _person(user, payload.person)
-    assert person is not None
+    if (payload.person is None) == (payload.unit is None):
+        raise DomainError("Phải gửi đúng một trong hai trường person (cá nhân) hoặc unit (tập thể).")
     discipline = services.discipline_create(
         actor=user,
-        person=person,
+        person=_person(user, payload.person),
+        unit=_unit(payload.unit),
         measure=payload.measure,
         start_date=payload.start_date,
         end_date=payload.end_date,

@@ -80,6 +80,7 @@ class DisciplineMeasure(models.TextChoices):
     REMOVAL = "cach_chuc", "Cách chức"
     DISMISSAL_FROM_POST = "bai_nhiem", "Bãi nhiệm"
     DISMISSAL = "buoc_thoi_viec", "Buộc thôi việc"
+    DISSOLUTION = "giai_tan", "Giải tán (tập thể)"
     PENDING = "dang_xem_xet", "Đang xem xét kỷ luật, thanh tra, điều tra"
 
 
@@ -91,7 +92,19 @@ DISCIPLINE_RANK = {
     DisciplineMeasure.REMOVAL: 4,
     DisciplineMeasure.DISMISSAL_FROM_POST: 4,
     DisciplineMeasure.DISMISSAL: 5,
+    DisciplineMeasure.DISSOLUTION: 5,
 }
+
+# The measures a collective (a unit) can be under: the forms of discipline of an
+# organisation (khiển trách, cảnh cáo, giải tán) and an open inspection,
+# investigation or disciplinary review — which D152 art. 4 names for
+# "cá nhân, tập thể" alike. Demotion, removal and dismissal are for people only.
+UNIT_MEASURES = (
+    DisciplineMeasure.REPRIMAND,
+    DisciplineMeasure.WARNING,
+    DisciplineMeasure.DISSOLUTION,
+    DisciplineMeasure.PENDING,
+)
 
 
 class RoundingMode(models.TextChoices):

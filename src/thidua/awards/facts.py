@@ -2,10 +2,10 @@
 
 Why a separate loader: checking 10,000 candidates one by one would send tens
 of thousands of queries. Here every kind of fact (ratings, registry records,
-initiatives with their authors, disciplinary measures, members of
-collectives) is fetched with one query per chunk of up to 10,000 ids —
-whatever the number of candidates — and kept in plain dictionaries that the
-engine reads in memory. The ids go into the SQL as one literal list or one
+initiatives with their authors, disciplinary measures of people and of
+collectives, members of collectives) is fetched with one query per chunk of
+up to 10,000 ids — whatever the number of candidates — and kept in plain
+dictionaries that the engine reads in memory. The ids go into the SQL as one literal list or one
 array (:class:`IdList`) and the rows come straight from the driver
 (:func:`_rows`): at 10,000 candidates binding the ids one by one and the
 ORM's per-row work cost as much as the queries.
@@ -157,6 +157,8 @@ class Facts:
     household_records: dict[int, list[RecordFact]] = field(default_factory=lambda: defaultdict(list))
     initiatives: dict[int, list[InitiativeFact]] = field(default_factory=lambda: defaultdict(list))
     disciplines: dict[int, list[DisciplineFact]] = field(default_factory=lambda: defaultdict(list))
+    # a collective's own measures (the unit's, not its members'), keyed by unit id
+    unit_disciplines: dict[int, list[DisciplineFact]] = field(default_factory=lambda: defaultdict(list))
     unit_paths: dict[int, str] = field(default_factory=dict)
     person_names: dict[int, str] = field(default_factory=dict)
     # postings by the path of the unit they are in; members are found by path prefix
@@ -227,6 +229,17 @@ def _records(column: str, ids: IdList, needs: Needs, into: dict[int, list[Record
     new = tuple.__new__  # as in _ratings
     for row in rows:
         into[row[0]].append(new(RecordFact, row[1:]))
+
+
+def _disciplines(column: str, ids: IdList, into: dict[int, list[DisciplineFact]]) -> None:
+    """The disciplinary measures of the subjects ``column IN ids`` (people or units), into ``into``,
+    newest first (every measure counts: one that ended limits which earlier years count)."""
+    for subject, measure, start, end, number in _rows(
+        Discipline.objects.filter(_in(column, ids)).values_list(  # newest first (Meta)
+            column, "measure", "start_date", "end_date", "decision_number"
+        )
+    ):
+        into[subject].append(DisciplineFact(measure, start, end, number))
 
 
 def _load_members(needs: Needs, facts: Facts) -> set[int]:
@@ -300,14 +313,10 @@ def load(needs: Needs) -> Facts:
                 # A revoked award no longer stands: the initiative it used is free again.
                 values[7:] = [None] * 6
             facts.initiatives[person_id].append(InitiativeFact(*values))
-        for person_id, measure, start, end, number in _rows(
-            Discipline.objects.filter(_in("person_id", chunk)).values_list(  # newest first (Meta)
-                "person_id", "measure", "start_date", "end_date", "decision_number"
-            )
-        ):
-            facts.disciplines[person_id].append(DisciplineFact(measure, start, end, number))
+        _disciplines("person_id", chunk, facts.disciplines)
     for chunk in chunks(needs.unit_ids):
         _ratings("unit_id", chunk, first, last, facts.unit_ratings)
+        _disciplines("unit_id", chunk, facts.unit_disciplines)
         if needs.award_codes:
             _records("unit_id", chunk, needs, facts.unit_records)
     if needs.award_codes:

@@ -1,18 +1,17 @@
 """Importing the award history ("Sổ khen thưởng"), yearly ratings, initiatives and
 disciplines from XLSX/CSV: all or nothing.
 
-The file handling is the directory's (:mod:`thidua.directory.imports`): the
-size and zip-bomb guards, the calamine/CSV reader, header matching whatever
-the case, accents and order, cell and date parsing, the bounded error report
-and the bulk writer. Those helpers are module-private there (``_cell_text``,
-``_date`` …); they are imported here on purpose rather than copied, and our
-two column sets are registered in its ``COLUMNS`` table so ``locate`` reads
-our headers.
+The file handling is the one every import shares (:mod:`thidua.core.sheets`):
+the size and zip-bomb guards, the calamine/CSV reader, header matching whatever
+the case, accents and order, cell and date parsing and the bounded error
+report; our column sets are passed to ``sheets.locate``. Units are found by
+code as the directory's import finds them (``directory.imports.units_by_code``).
 
 Every row is checked by the same rules as :func:`services.award_record_create`
 (``services.check_record``), duplicates are checked set-based against the
 file and the register, and only a clean file is written, in one transaction,
-with one audit entry. Initiatives and disciplines are checked by the rules of
+with one audit entry for the file (and, for initiatives and disciplines, one
+per record created, as when they are entered one by one). Initiatives and disciplines are checked by the rules of
 ``services.initiative_create``/``discipline_create`` (``services.check_initiative``,
 ``services.check_discipline``); their people are found the same way. Historical lines whose prerequisites the system does not
 hold are accepted and flagged "thiếu căn cứ": one engine call for the file.
@@ -34,15 +33,22 @@ from django.db import IntegrityError, transaction
 from thidua.accounts.enums import Perm
 from thidua.accounts.scoping import can_on_unit, has_perm
 from thidua.awards import prize, services
-from thidua.awards.enums import AuthorityLevel, DisciplineMeasure, Grade, InitiativeScope, RecordStatus
+from thidua.awards.enums import (
+    UNIT_MEASURES,
+    AuthorityLevel,
+    DisciplineMeasure,
+    Grade,
+    InitiativeScope,
+    RecordStatus,
+)
 from thidua.awards.models import AwardRecord, AwardType, Discipline, Initiative, Rating
 from thidua.awards.selectors import RuleBook
-from thidua.core import audit
+from thidua.core import audit, sheets
 from thidua.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
 from thidua.core.models import ImportJob
+from thidua.core.sheets import INSTRUCTIONS_SHEET, Column
 from thidua.core.text import clean, fold
-from thidua.directory import imports as base
-from thidua.directory.imports import INSTRUCTIONS_SHEET, Column
+from thidua.directory.imports import units_by_code
 from thidua.directory.models import Person, PersonPosting, Unit
 
 AWARDS = "awards"
@@ -130,16 +136,19 @@ INITIATIVE_COLUMNS: tuple[Column, ...] = (
     Column("is_research", "Đề tài khoa học", False, 12, ("Đề tài",), "Có hoặc Không (để trống: Không)."),
 )
 DISCIPLINE_COLUMNS: tuple[Column, ...] = (
-    Column("full_name", "Họ và tên", True, 28, ("Họ tên",), "Bắt buộc."),
-    _PERSON[1],
-    Column("unit_code", "Mã đơn vị", True, 14, (), "Bắt buộc: mã đơn vị nơi người đó công tác."),
+    *_PERSON,
+    *_COLLECTIVE,
     Column(
         "measure",
         "Hình thức kỷ luật",
         True,
         24,
         ("Hình thức",),
-        "Bắt buộc: " + "; ".join(DisciplineMeasure.labels) + " (có dấu hay không dấu).",
+        "Bắt buộc: "
+        + "; ".join(DisciplineMeasure.labels)
+        + " (có dấu hay không dấu). Tập thể: "
+        + ", ".join(str(DisciplineMeasure(m).label) for m in UNIT_MEASURES)
+        + ".",
     ),
     Column("start_date", "Từ ngày", True, 13, ("Ngày bắt đầu",), "Bắt buộc: dd/mm/yyyy."),
     Column("end_date", "Đến ngày", False, 13, ("Ngày kết thúc",), "dd/mm/yyyy; để trống nếu đang thi hành."),
@@ -153,12 +162,9 @@ _COLUMNS = {
     DISCIPLINES: DISCIPLINE_COLUMNS,
 }
 _SHEETS = {AWARDS: "Sổ khen thưởng", RATINGS: "Xếp loại", INITIATIVES: "Sáng kiến", DISCIPLINES: "Kỷ luật"}
-for _kind, _columns in _COLUMNS.items():
-    base.COLUMNS.setdefault(_kind, _columns)
-    base.SHEET_NAMES.setdefault(_kind, _SHEETS[_kind])
 # What a row must name (one of), for the kinds whose subject is a person or a unit.
 _SUBJECT_KEYS = {AWARDS: {"full_name", "collective_code", "collective_name"}}
-_SUBJECT_KEYS[RATINGS] = _SUBJECT_KEYS[AWARDS]
+_SUBJECT_KEYS[RATINGS] = _SUBJECT_KEYS[DISCIPLINES] = _SUBJECT_KEYS[AWARDS]
 
 _GRADES = {fold(label): value for value, label in Grade.choices} | {fold(v): v for v in Grade.values}
 _LEVELS = {fold(label): value for value, label in AuthorityLevel.choices} | {
@@ -240,21 +246,21 @@ def _merged_continuations(data: bytes, name: str) -> set[tuple[int, int]]:
 def _positions(rows: list[list[Any]], header_row: int, kind: str) -> dict[str, int]:
     by_name = {fold(n): c.key for c in _COLUMNS[kind] for n in (c.label, *c.aliases)}
     return {
-        by_name[fold(base.cell_text(cell)[0])]: i
+        by_name[fold(sheets.cell_text(cell)[0])]: i
         for i, cell in enumerate(rows[header_row - 1])
-        if fold(base.cell_text(cell)[0]) in by_name
+        if fold(sheets.cell_text(cell)[0]) in by_name
     }
 
 
-def _read(kind: str, file: IO[bytes] | bytes, name: str) -> tuple[base.Sheet, base.Report]:
-    data = base.read_limited(file)
-    rows = base.read_rows(data, name)
-    sheet = base.locate(rows, kind)
-    report = base.Report()
+def _read(kind: str, file: IO[bytes] | bytes, name: str) -> tuple[sheets.Sheet, sheets.Report]:
+    data = sheets.read_limited(file)
+    rows = sheets.read_rows(data, name)
+    sheet = sheets.locate(rows, _COLUMNS[kind])
+    report = sheets.Report()
     labels = {c.key: c.label for c in _COLUMNS[kind]}
     positions = _positions(rows, sheet.header_row, kind)
     if kind in _SUBJECT_KEYS and not (_SUBJECT_KEYS[kind] & positions.keys()):
-        raise base.reject(
+        raise sheets.reject(
             "Tệp phải có cột «Họ và tên» (cá nhân) hoặc «Mã tập thể»/«Tên tập thể» (tập thể).",
             [RowError(sheet.header_row, "Họ và tên", "Thiếu cột bắt buộc.")],
         )
@@ -279,7 +285,7 @@ class _People:
         self.by_unit: dict[int, dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
         ids = [u.pk for u in units.values()]
         seen: set[tuple[int, int]] = set()
-        for chunk in base.chunks(ids, base.QUERY_CHUNK):
+        for chunk in sheets.chunks(ids, sheets.QUERY_CHUNK):
             people = Person.objects.filter(unit_id__in=chunk).select_related("unit")
             posted = PersonPosting.objects.filter(unit_id__in=chunk).select_related("person__unit")
             pairs = [(p.unit_id, p) for p in people] + [(pp.unit_id, pp.person) for pp in posted]
@@ -294,10 +300,10 @@ class _People:
             same = [p for p in same if p.birth_date == birth]
         if not same:
             born = f", sinh ngày {birth:%d/%m/%Y}" if birth else ""
-            raise base.CellError(f"Không tìm thấy «{name}»{born} trong đơn vị «{unit.code}».")
+            raise sheets.CellError(f"Không tìm thấy «{name}»{born} trong đơn vị «{unit.code}».")
         if len(same) > 1:
             dates = ", ".join(p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "không rõ" for p in same)
-            raise base.CellError(
+            raise sheets.CellError(
                 f"Có {len(same)} người tên «{name}» trong đơn vị «{unit.code}»: ngày sinh {dates} — "
                 "thêm ngày sinh để phân biệt"
             )
@@ -307,20 +313,20 @@ class _People:
 class _Subjects:
     """Resolves a row to a person or a unit; errors as (column key, message)."""
 
-    def __init__(self, actor: Any, sheet: base.Sheet, what: str = "khen thưởng") -> None:
+    def __init__(self, actor: Any, sheet: sheets.Sheet, what: str = "khen thưởng") -> None:
         self.actor = actor
         self.what = what  # in the scope refusal: "Bạn không có quyền nhập {what} cho đơn vị …"
         codes = set()
         names = set()
         for _, cells in sheet.rows:
             for key in ("unit_code", "collective_code"):
-                code = clean(base.cell_text(cells.get(key))[0])
+                code = clean(sheets.cell_text(cells.get(key))[0])
                 if code and len(code) <= 40:
                     codes.add(code)
-            name = clean(base.cell_text(cells.get("collective_name"))[0])
+            name = clean(sheets.cell_text(cells.get("collective_name"))[0])
             if name:
                 names.add(fold(name))
-        self.units = base.units_by_code(codes)
+        self.units = units_by_code(codes)
         self.people = _People(self.units)
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
         if names:
@@ -350,10 +356,10 @@ class _Subjects:
         return unit
 
     def resolve(self, cells: dict[str, Any]) -> tuple[Person | None, Unit | None]:
-        name = base.cell_str(cells.get("full_name"), 120)
-        code = base.cell_str(cells.get("unit_code"), 40)
-        c_code = base.cell_str(cells.get("collective_code"), 40)
-        c_name = base.cell_str(cells.get("collective_name"), 255)
+        name = sheets.cell_str(cells.get("full_name"), 120)
+        code = sheets.cell_str(cells.get("unit_code"), 40)
+        c_code = sheets.cell_str(cells.get("collective_code"), 40)
+        c_name = sheets.cell_str(cells.get("collective_name"), 255)
         if name and (c_code or c_name):
             raise _Err("full_name", "Mỗi dòng chỉ ghi một đối tượng: cá nhân hoặc tập thể.")
         if name:
@@ -365,12 +371,12 @@ class _Subjects:
             if not self.may(unit):
                 raise self.refusal("unit_code", unit)
             try:
-                birth = base.cell_date(cells.get("birth_date"))
-            except base.CellError as exc:
+                birth = sheets.cell_date(cells.get("birth_date"))
+            except sheets.CellError as exc:
                 raise _Err("birth_date", str(exc)) from exc
             try:
                 person = self.people.find(name, birth, unit)
-            except base.CellError as exc:
+            except sheets.CellError as exc:
                 raise _Err("full_name", str(exc)) from exc
             if not self.may(person.unit):
                 raise self.refusal("unit_code", person.unit)
@@ -410,20 +416,20 @@ class _Err(Exception):
 
 def _get(cells: dict[str, Any], key: str, max_length: int, *, required: bool = False) -> str:
     try:
-        return base.cell_str(cells.get(key), max_length, required=required)
-    except base.CellError as exc:
+        return sheets.cell_str(cells.get(key), max_length, required=required)
+    except sheets.CellError as exc:
         raise _Err(key, str(exc)) from exc
 
 
 def _day(cells: dict[str, Any], key: str) -> dt.date | None:
     try:
-        return base.cell_date(cells.get(key))
-    except base.CellError as exc:
+        return sheets.cell_date(cells.get(key))
+    except sheets.CellError as exc:
         raise _Err(key, str(exc)) from exc
 
 
 def _year(value: Any) -> int:
-    text = base.cell_str(value, 10, required=True)
+    text = sheets.cell_str(value, 10, required=True)
     if not re.fullmatch(r"\d{4}", text):
         raise _Err("year", f"Năm «{text}» không hợp lệ.")
     return int(text)
@@ -459,7 +465,7 @@ def _check_actor(actor: Any) -> None:
 # --- the register ------------------------------------------------------------------------
 
 
-def validate_awards(actor: Any, sheet: base.Sheet, report: base.Report) -> list[AwardRecord]:
+def validate_awards(actor: Any, sheet: sheets.Sheet, report: sheets.Report) -> list[AwardRecord]:
     label = {c.key: c.label for c in AWARD_COLUMNS}
     subjects = _Subjects(actor, sheet)
     types = _awards_by_name()
@@ -470,18 +476,18 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base.Report) -> list[
     for number, cells in sheet.rows:
         try:
             person, unit = subjects.resolve(cells)
-            award_text = base.cell_str(cells.get("award_type"), 255, required=True)
+            award_text = sheets.cell_str(cells.get("award_type"), 255, required=True)
             award_type = types.get(_award_key(award_text))
             if award_type is None:
                 raise _Err("award_type", f"Loại khen thưởng «{award_text[:60]}» không có trong danh mục.")
             year = _year(cells.get("year"))
             try:
-                decision_date = base.cell_date(cells.get("decision_date"))
-            except base.CellError as exc:
+                decision_date = sheets.cell_date(cells.get("decision_date"))
+            except sheets.CellError as exc:
                 raise _Err("decision_date", str(exc)) from exc
-            level_text = base.cell_str(cells.get("authority_level"), 60)
+            level_text = sheets.cell_str(cells.get("authority_level"), 60)
             level = _LEVELS.get(fold(level_text), level_text) if level_text else ""
-            number_text = base.cell_str(cells.get("decision_number"), 60)
+            number_text = sheets.cell_str(cells.get("decision_number"), 60)
             recipient = services.recipient_of(person, unit, None)
             rule, level = services.check_record(
                 book=book,
@@ -506,9 +512,9 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base.Report) -> list[
                 year=year,
                 decision_number=number_text,
                 decision_date=decision_date,
-                authority_name=base.cell_str(cells.get("authority_name"), 255),
+                authority_name=sheets.cell_str(cells.get("authority_name"), 255),
                 authority_level=level,
-                certificate_number=base.cell_str(cells.get("certificate_number"), 60),
+                certificate_number=sheets.cell_str(cells.get("certificate_number"), 60),
                 source="import",
             )
             priced = prize.prize_for(
@@ -523,11 +529,11 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base.Report) -> list[
             key = services.duplicate_key(award_type.pk, recipient.key, year, "regular", "", number_text)
             planned.append((number, record, key))
         except _Err as exc:
-            report.add(number, label[exc.key], base.error_message(exc))
-        except base.CellError as exc:
-            report.add(number, label["full_name"], base.error_message(exc))
+            report.add(number, label[exc.key], sheets.error_message(exc))
+        except sheets.CellError as exc:
+            report.add(number, label["full_name"], sheets.error_message(exc))
         except services.RecordRefused as exc:
-            report.add(number, label[_FIELD_COLUMN.get(exc.field, "award_type")], base.error_message(exc))
+            report.add(number, label[_FIELD_COLUMN.get(exc.field, "award_type")], sheets.error_message(exc))
     # Duplicates: within the file, then against the register (one query per chunk of recipients).
     first: dict[tuple[Any, ...], int] = {}
     for number, _record, key in planned:
@@ -542,7 +548,7 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base.Report) -> list[
     existing: set[tuple[Any, ...]] = set()
     for fk, kind in (("person_id", "individual"), ("unit_id", "collective")):
         ids = sorted({getattr(r, fk) for _, r, _ in planned if getattr(r, fk)})
-        for chunk in base.chunks(ids, base.QUERY_CHUNK):
+        for chunk in sheets.chunks(ids, sheets.QUERY_CHUNK):
             rows = AwardRecord.objects.filter(status=RecordStatus.VALID, **{f"{fk}__in": chunk}).values_list(
                 "award_type_id", fk, "year", "occasion", "movement_name", "decision_number"
             )
@@ -562,7 +568,7 @@ def validate_awards(actor: Any, sheet: base.Sheet, report: base.Report) -> list[
 def _write_awards(actor: Any, records: list[AwardRecord], name: str) -> ImportResult:
     try:
         with transaction.atomic():
-            created = AwardRecord.objects.bulk_create(records, batch_size=base.WRITE_BATCH)
+            created = AwardRecord.objects.bulk_create(records, batch_size=sheets.WRITE_BATCH)
             flagged = services._flag(created)
             job = _finish(
                 actor,
@@ -574,7 +580,7 @@ def _write_awards(actor: Any, records: list[AwardRecord], name: str) -> ImportRe
                 {"created": len(created), "missing_basis": flagged},
             )
     except IntegrityError as exc:
-        raise base.reject(
+        raise sheets.reject(
             "Sổ khen thưởng vừa thay đổi trong lúc nhập (trùng khen thưởng); chưa nhập dòng nào, hãy thử lại."
         ) from exc
     return ImportResult(kind=AWARDS, created_count=len(created), flagged_count=flagged, job=job)
@@ -584,7 +590,7 @@ def _write_awards(actor: Any, records: list[AwardRecord], name: str) -> ImportRe
 
 
 def validate_ratings(
-    actor: Any, sheet: base.Sheet, report: base.Report
+    actor: Any, sheet: sheets.Sheet, report: sheets.Report
 ) -> list[tuple[Person | None, Unit | None, int, str]]:
     label = {c.key: c.label for c in RATING_COLUMNS}
     subjects = _Subjects(actor, sheet)
@@ -594,7 +600,7 @@ def validate_ratings(
         try:
             person, unit = subjects.resolve(cells)
             year = _year(cells.get("year"))
-            grade_text = base.cell_str(cells.get("grade"), 60, required=True)
+            grade_text = sheets.cell_str(cells.get("grade"), 60, required=True)
             grade = _GRADES.get(fold(grade_text))
             if grade is None:
                 raise _Err(
@@ -611,9 +617,9 @@ def validate_ratings(
             seen[subject] = number
             planned.append((person, unit, year, grade))
         except _Err as exc:
-            report.add(number, label.get(exc.key, label["full_name"]), base.error_message(exc))
-        except base.CellError as exc:
-            report.add(number, label["full_name"], base.error_message(exc))
+            report.add(number, label.get(exc.key, label["full_name"]), sheets.error_message(exc))
+        except sheets.CellError as exc:
+            report.add(number, label["full_name"], sheets.error_message(exc))
     report.raise_if_any()
     return planned
 
@@ -622,11 +628,11 @@ def _write_ratings(actor: Any, planned: list[tuple[Any, Any, int, str]], name: s
     created = updated = 0
     with transaction.atomic():
         current = {}
-        for chunk in base.chunks([p.pk for p, _, _, _ in planned if p], base.QUERY_CHUNK):
+        for chunk in sheets.chunks([p.pk for p, _, _, _ in planned if p], sheets.QUERY_CHUNK):
             current.update(
                 {(r.person_id, None, r.year): r for r in Rating.objects.filter(person_id__in=chunk)}
             )
-        for chunk in base.chunks([u.pk for _, u, _, _ in planned if u], base.QUERY_CHUNK):
+        for chunk in sheets.chunks([u.pk for _, u, _, _ in planned if u], sheets.QUERY_CHUNK):
             current.update({(None, r.unit_id, r.year): r for r in Rating.objects.filter(unit_id__in=chunk)})
         new: list[Rating] = []
         changed: list[Rating] = []
@@ -643,8 +649,8 @@ def _write_ratings(actor: Any, planned: list[tuple[Any, Any, int, str]], name: s
                 found.grade = grade
                 found.version += 1
                 changed.append(found)
-        Rating.objects.bulk_create(new, batch_size=base.WRITE_BATCH)
-        Rating.objects.bulk_update(changed, ["grade", "version"], batch_size=base.WRITE_BATCH)
+        Rating.objects.bulk_create(new, batch_size=sheets.WRITE_BATCH)
+        Rating.objects.bulk_update(changed, ["grade", "version"], batch_size=sheets.WRITE_BATCH)
         created, updated = len(new), len(changed)
         job = _finish(
             actor,
@@ -676,14 +682,14 @@ def _authors(subjects: _Subjects, cells: dict[str, Any], unit: Unit) -> list[Per
             continue
         name = match["name"]
         try:
-            birth = base.cell_date(match["birth"]) if match["birth"] else None
-        except base.CellError as exc:
-            errors.append(f"Ngày sinh của «{name}»: {base.error_message(exc)}")
+            birth = sheets.cell_date(match["birth"]) if match["birth"] else None
+        except sheets.CellError as exc:
+            errors.append(f"Ngày sinh của «{name}»: {sheets.error_message(exc)}")
             continue
         try:
             person = subjects.people.find(name, birth, unit)
-        except base.CellError as exc:
-            errors.append(base.error_message(exc))
+        except sheets.CellError as exc:
+            errors.append(sheets.error_message(exc))
             continue
         if not subjects.may(person.unit):
             errors.append(subjects.refusal("authors", person.unit).message)
@@ -697,7 +703,7 @@ def _authors(subjects: _Subjects, cells: dict[str, Any], unit: Unit) -> list[Per
 
 
 def validate_initiatives(
-    actor: Any, sheet: base.Sheet, report: base.Report
+    actor: Any, sheet: sheets.Sheet, report: sheets.Report
 ) -> list[tuple[Initiative, list[Person]]]:
     label = _labels(INITIATIVES)
     subjects = _Subjects(actor, sheet, what="sáng kiến")
@@ -747,7 +753,7 @@ def validate_initiatives(
     existing: set[tuple[str, int, int]] = set()
     years = sorted({i.year for _, i, _ in planned})
     units = sorted({i.owner_unit_id for _, i, _ in planned})
-    for chunk in base.chunks(units, base.QUERY_CHUNK):
+    for chunk in sheets.chunks(units, sheets.QUERY_CHUNK):
         rows = Initiative.objects.filter(owner_unit_id__in=chunk, year__in=years)
         existing |= {(fold(t), y, u) for t, y, u in rows.values_list("title", "year", "owner_unit_id")}
     for number, initiative, _ in planned:
@@ -764,7 +770,7 @@ def validate_initiatives(
 
 def _write_initiatives(actor: Any, planned: list[tuple[Initiative, list[Person]]], name: str) -> ImportResult:
     with transaction.atomic():
-        created = Initiative.objects.bulk_create([i for i, _ in planned], batch_size=base.WRITE_BATCH)
+        created = Initiative.objects.bulk_create([i for i, _ in planned], batch_size=sheets.WRITE_BATCH)
         through = Initiative.authors.through
         through.objects.bulk_create(
             [
@@ -772,7 +778,13 @@ def _write_initiatives(actor: Any, planned: list[tuple[Initiative, list[Person]]
                 for initiative, (_, authors) in zip(created, planned, strict=True)
                 for person in authors
             ],
-            batch_size=base.WRITE_BATCH,
+            batch_size=sheets.WRITE_BATCH,
+        )
+        _audit_each(
+            actor,
+            "initiative.create",
+            created,
+            [{"authors": [p.pk for p in authors], "file": name} for _, authors in planned],
         )
         job = _finish(
             actor,
@@ -789,18 +801,15 @@ def _write_initiatives(actor: Any, planned: list[tuple[Initiative, list[Person]]
 # --- disciplines -------------------------------------------------------------------------
 
 
-def validate_disciplines(actor: Any, sheet: base.Sheet, report: base.Report) -> list[Discipline]:
+def validate_disciplines(actor: Any, sheet: sheets.Sheet, report: sheets.Report) -> list[Discipline]:
     label = _labels(DISCIPLINES)
     subjects = _Subjects(actor, sheet, what="kỷ luật")
     today = dt.date.today()
     planned: list[tuple[int, Discipline]] = []
-    first: dict[tuple[int, str, dt.date], int] = {}
+    first: dict[tuple[str, int, str, dt.date], int] = {}
     for number, cells in sheet.rows:
         try:
-            _get(cells, "full_name", 120, required=True)
-            person, _unit = subjects.resolve(cells)
-            if person is None:  # the columns name no collective: cannot happen
-                raise _Err("full_name", "Không được để trống.")
+            person, unit = subjects.resolve(cells)
             measure_text = _get(cells, "measure", 60, required=True)
             measure = _MEASURES.get(_choice_key(measure_text))
             if measure is None:
@@ -815,51 +824,70 @@ def validate_disciplines(actor: Any, sheet: base.Sheet, report: base.Report) -> 
                 raise _Err("start_date", "Không được để trống.")
             end = _day(cells, "end_date")
             try:
-                services.check_discipline(measure, start, end, today)
+                services.check_discipline(measure, start, end, today, collective=unit is not None)
             except services.RecordRefused as exc:
                 raise _Err(exc.field, exc.message) from exc
-            key = (person.pk, measure, start)
+            subject = ("p", person.pk) if person else ("u", unit.pk)  # type: ignore[union-attr]
+            key = (*subject, measure, start)
             if key in first:
+                who = "người" if person else "tập thể"
                 raise _Err(
-                    "measure", f"Trùng với dòng {first[key]} (cùng người, hình thức kỷ luật, từ ngày)."
+                    "measure", f"Trùng với dòng {first[key]} (cùng {who}, hình thức kỷ luật, từ ngày)."
                 )
             first[key] = number
             discipline = Discipline(
                 person=person,
+                unit=unit,
                 measure=measure,
                 start_date=start,
                 end_date=end,
                 decision_number=_get(cells, "decision_number", 60),
                 note=_get(cells, "note", 500),
-                owner_unit=person.unit,
+                owner_unit=person.unit if person else unit,
             )
             planned.append((number, discipline))
         except _Err as exc:
             for message in exc.messages:
                 report.add(number, label.get(exc.key, label["full_name"]), _dot(message))
-        except base.CellError as exc:
-            report.add(number, label["full_name"], base.error_message(exc))
-    existing: set[tuple[int, str, dt.date]] = set()
-    ids = sorted({d.person_id for _, d in planned})
-    for chunk in base.chunks(ids, base.QUERY_CHUNK):
-        existing |= set(
-            Discipline.objects.filter(person_id__in=chunk).values_list("person_id", "measure", "start_date")
-        )
+        except sheets.CellError as exc:
+            report.add(number, label["full_name"], sheets.error_message(exc))
+    # Already in the system: the same subject, measure and start date.
+    existing: set[tuple[str, int, str, dt.date]] = set()
+    for tag, column in (("p", "person_id"), ("u", "unit_id")):
+        ids = sorted({getattr(d, column) for _, d in planned if getattr(d, column)})
+        for chunk in sheets.chunks(ids, sheets.QUERY_CHUNK):
+            rows = Discipline.objects.filter(**{f"{column}__in": chunk})
+            existing |= {(tag, *row) for row in rows.values_list(column, "measure", "start_date")}
     for number, d in planned:
-        if (d.person_id, d.measure, d.start_date) in existing:
+        subject = ("p", d.person_id) if d.person_id else ("u", d.unit_id)
+        if (*subject, d.measure, d.start_date) in existing:
+            who = d.person.full_name if d.person_id else f"Tập thể «{d.unit.code}»"  # type: ignore[union-attr]
             report.add(
                 number,
                 label["measure"],
-                f"{d.person.full_name} đã có kỷ luật {d.get_measure_display()} "
+                f"{who} đã có kỷ luật {d.get_measure_display()} "
                 f"từ ngày {d.start_date:%d/%m/%Y} trong hệ thống.",
             )
     report.raise_if_any()
     return [d for _, d in planned]
 
 
+def _audit_each(
+    actor: Any, action: str, created: list[Any], extra: list[dict[str, Any]] | None = None
+) -> None:
+    """One audit row per record a file created (not one for the whole file), so a record's
+    history shows where it came from; built in memory and written in batched INSERTs."""
+    entries = []
+    for i, obj in enumerate(created):
+        after = audit.snapshot(obj) | (extra[i] if extra else {})
+        entries.append(audit.entry(actor=actor, action=action, obj=obj, after=after))
+    audit.record_many(entries)
+
+
 def _write_disciplines(actor: Any, planned: list[Discipline], name: str) -> ImportResult:
     with transaction.atomic():
-        created = Discipline.objects.bulk_create(planned, batch_size=base.WRITE_BATCH)
+        created = Discipline.objects.bulk_create(planned, batch_size=sheets.WRITE_BATCH)
+        _audit_each(actor, "discipline.create", created, [{"file": name}] * len(created))
         job = _finish(
             actor,
             DISCIPLINES,
@@ -932,7 +960,7 @@ def template_xlsx(kind: str = AWARDS) -> bytes:
     header = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
     text = book.add_format({"num_format": "@"})
     bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet(base.SHEET_NAMES[kind])
+    sheet = book.add_worksheet(_SHEETS[kind])
     for i, col in enumerate(_COLUMNS[kind]):
         sheet.set_column(i, i, max(col.width, len(col.label) + 2), text)
         sheet.write_string(0, i, col.label, header)

@@ -219,7 +219,14 @@ class Rating(models.Model):
         verbose_name = "xếp loại chất lượng"
         verbose_name_plural = "xếp loại chất lượng"
         ordering = ["-year"]
-        indexes = [models.Index(fields=["owner_unit", "year"])]
+        # The eligibility engine reads (year, grade, source) of thousands of people or units
+        # for a window of years (awards/facts.py): covering indexes answer it from the index
+        # alone, without a table lookup per rating (bench/eligibility.py measures it).
+        indexes = [
+            models.Index(fields=["owner_unit", "year"]),
+            models.Index(fields=["person", "year", "grade", "source"], name="rating_person_cover"),
+            models.Index(fields=["unit", "year", "grade", "source"], name="rating_unit_cover"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(person__isnull=False) & Q(unit__isnull=True))
@@ -286,10 +293,26 @@ class Initiative(models.Model):
 
 
 class Discipline(models.Model):
-    """A disciplinary measure (or an open inspection/investigation): blocks awards while it runs."""
+    """A disciplinary measure (or an open inspection/investigation) of a person or
+    of a collective (a unit): blocks awards while it runs (D152 art. 4 names
+    "cá nhân, tập thể" alike). Exactly one of ``person`` and ``unit``, as for
+    :class:`Rating`."""
 
     person = models.ForeignKey(
-        Person, verbose_name="cá nhân", on_delete=models.CASCADE, related_name="disciplines"
+        Person,
+        verbose_name="cá nhân",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="disciplines",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="tập thể",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="disciplines",
     )
     measure = models.CharField("hình thức", max_length=20, choices=DisciplineMeasure.choices)
     start_date = models.DateField("từ ngày")
@@ -309,11 +332,16 @@ class Discipline(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="discipline_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(unit__isnull=True))
+                | (Q(person__isnull=True) & Q(unit__isnull=False)),
+                name="discipline_one_subject",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.get_measure_display()}"
+        return f"{self.person or self.unit}: {self.get_measure_display()}"
 
 
 # A regular (yearly) or tenure award can be given once per recipient and year;

@@ -192,7 +192,8 @@ class InitiativePage(Schema):
 
 
 class DisciplineIn(_In):
-    person: Id
+    person: Id | None = None
+    unit: Id | None = None
     measure: DisciplineMeasure
     start_date: dt.date
     end_date: dt.date | None = None
@@ -202,7 +203,8 @@ class DisciplineIn(_In):
 
 class DisciplineOut(Schema):
     id: int
-    person: int
+    person: int | None
+    unit: int | None
     measure: str
     start_date: dt.date
     end_date: dt.date | None

@@ -30,6 +30,7 @@ from thidua.accounts.scoping import can_on_unit, has_perm, unit_scope
 from thidua.awards import engine, prize
 from thidua.awards.enums import (
     GRADE_RANK,
+    UNIT_MEASURES,
     AuthorityLevel,
     Category,
     DisciplineMeasure,
@@ -689,12 +690,27 @@ def check_initiative(
 
 
 def check_discipline(
-    measure: str, start_date: dt.date, end_date: dt.date | None, today: dt.date | None = None
+    measure: str,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    today: dt.date | None = None,
+    *,
+    collective: bool = False,
 ) -> None:
-    """The rules every discipline obeys (shared by the service and the import)."""
+    """The rules every discipline obeys (shared by the service and the import). A collective
+    can only be under an organisation's measure (khiển trách, cảnh cáo, giải tán) or an open
+    review; a person cannot be "giải tán"."""
     today = today or dt.date.today()
     if measure not in DisciplineMeasure.values:
         raise RecordRefused(f"Hình thức kỷ luật «{str(measure)[:30]}» không hợp lệ.", field="measure")
+    if collective and measure not in UNIT_MEASURES:
+        allowed = ", ".join(str(DisciplineMeasure(m).label) for m in UNIT_MEASURES)
+        raise RecordRefused(
+            f"Hình thức «{DisciplineMeasure(measure).label}» không áp dụng cho tập thể: chọn {allowed}.",
+            field="measure",
+        )
+    if not collective and measure == DisciplineMeasure.DISSOLUTION:
+        raise RecordRefused("Hình thức «Giải tán» chỉ áp dụng cho tập thể.", field="measure")
     if start_date > today:
         raise RecordRefused(f"Ngày bắt đầu {_d(start_date)} ở tương lai.", field="start_date")
     if end_date is not None and end_date < start_date:
@@ -748,24 +764,31 @@ def initiative_create(
 def discipline_create(
     *,
     actor: Any,
-    person: Person,
     measure: str,
     start_date: dt.date,
+    person: Person | None = None,
+    unit: Unit | None = None,
     end_date: dt.date | None = None,
     decision_number: str = "",
     note: str = "",
 ) -> Discipline:
-    """Record a disciplinary measure (or an open inspection/investigation)."""
-    _require(actor, Perm.EDIT_AWARDS, person.unit)
-    check_discipline(measure, start_date, end_date)
+    """Record a disciplinary measure (or an open inspection/investigation) of a person
+    or of a collective (``unit``): both block awards while they run (D152 art. 4)."""
+    if (person is None) == (unit is None):
+        raise DomainError("Phải chọn đúng một đối tượng bị kỷ luật: cá nhân hoặc tập thể.")
+    owner = person.unit if person is not None else unit
+    assert owner is not None
+    _require(actor, Perm.EDIT_AWARDS, owner)
+    check_discipline(measure, start_date, end_date, collective=unit is not None)
     discipline = Discipline.objects.create(
         person=person,
+        unit=unit,
         measure=measure,
         start_date=start_date,
         end_date=end_date,
         decision_number=_text(decision_number, "Số quyết định", 60),
         note=_text(note, "Ghi chú", 500),
-        owner_unit=person.unit,
+        owner_unit=owner,
     )
     audit.record(actor=actor, action="discipline.create", obj=discipline, after=audit.snapshot(discipline))
     return discipline

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from thidua.awards import facts as F
 from thidua.awards.engine.messages import _CONFIDENCE_LABEL, _KIND_PHRASE, _REVIEW, _date, _pct, _record_ref
-from thidua.awards.engine.rules import RuleBook, _Group, _RuleSet, records_index
+from thidua.awards.engine.rules import _DISCIPLINES, RuleBook, _Group, _RuleSet, records_index
 from thidua.awards.engine.tree import _Shape, criteria_of
 from thidua.awards.engine.types import (
     ELIGIBLE,
@@ -235,10 +235,12 @@ def _judge(plan: _Plan, g: _Group) -> list[Verdict]:
     rule, rs, shape, name = plan.rule, plan.rs, plan.shape, plan.name
     assert rule is not None and rs is not None and plan.rs_pk is not None and shape is not None
     kind, year, facts = g.kind, g.year, g.facts
-    if kind == RecipientKind.INDIVIDUAL and shape.discipline:
+    tracked = _DISCIPLINES.get(kind)
+    if tracked is not None and shape.discipline:
         cutoffs: list[dt.date | None] = []
+        by_subject = getattr(facts, tracked)
         for sid in g.sids:
-            measures = facts.disciplines.get(sid)
+            measures = by_subject.get(sid)
             ended = [d.end for d in measures if d.end and d.end < plan.day] if measures else None
             cutoffs.append(max(ended) if ended else None)
         g.cutoffs = cutoffs

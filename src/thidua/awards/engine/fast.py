@@ -19,7 +19,7 @@ from typing import Any
 
 from thidua.awards.engine.messages import _SCOPE_PHRASE, _grade_need, _years
 from thidua.awards.engine.predicates import _LOWEST_SCOPE, _disciplines, _initiatives, _rating_window
-from thidua.awards.engine.rules import _Ctx, _Group
+from thidua.awards.engine.rules import _DISCIPLINES, _Ctx, _Group
 from thidua.awards.enums import GRADE_RANK, RecipientKind
 
 Quick = tuple[bool | None, list[str]]
@@ -79,7 +79,7 @@ def _q_initiative(leaf: dict[str, Any], ctx: _Ctx) -> Quick:
 
 
 def _q_no_discipline(leaf: dict[str, Any], ctx: _Ctx) -> Quick:
-    if ctx.kind != RecipientKind.INDIVIDUAL:
+    if ctx.disciplines() is None:  # not tracked for this kind (households)
         return None, _NOTHING
     blocking, _ended = _disciplines(ctx)
     if blocking:
@@ -179,9 +179,10 @@ def _c_initiative(leaf: dict[str, Any], g: _Group) -> Column:
 
 
 def _c_no_discipline(leaf: dict[str, Any], g: _Group) -> Column:
-    if g.kind != RecipientKind.INDIVIDUAL:
+    attr = _DISCIPLINES.get(g.kind)
+    if attr is None:  # not tracked for this kind (households)
         return [_UNKNOWN] * len(g.sids)
-    disciplines = g.facts.disciplines
+    disciplines = getattr(g.facts, attr)
     return [
         _q_no_discipline(leaf, g.ctx(i)) if disciplines.get(sid) else _YES for i, sid in enumerate(g.sids)
     ]

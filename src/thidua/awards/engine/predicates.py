@@ -228,7 +228,7 @@ def _disciplines(ctx: _Ctx) -> tuple[list[F.DisciplineFact], list[F.DisciplineFa
     """The subject's measures that block year Y or run on ``as_of``, and those ended before Y."""
     blocking: list[F.DisciplineFact] = []
     ended: list[F.DisciplineFact] = []
-    measures = ctx.facts.disciplines.get(ctx.sid)
+    measures = ctx.disciplines()
     if not measures:
         return blocking, ended
     first, last = dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 31)
@@ -242,25 +242,29 @@ def _disciplines(ctx: _Ctx) -> tuple[list[F.DisciplineFact], list[F.DisciplineFa
 
 
 def _p_no_discipline(leaf: dict[str, Any], ctx: _Ctx) -> Result:
-    if ctx.kind != RecipientKind.INDIVIDUAL:
+    """The subject's own measures: a person's, or a collective's (the unit's — its members'
+    are ``members_no_discipline``). A household's are not tracked: unknown."""
+    if ctx.disciplines() is None:
         who = _KIND_PHRASE.get(ctx.kind, ctx.kind)
         return None, f"Chưa theo dõi kỷ luật, thanh tra đối với {who}{_REVIEW}", [], []
     y = ctx.year
+    collective = ctx.kind == RecipientKind.COLLECTIVE
     blocking, ended = _disciplines(ctx)
     if blocking:
         refs = [_decision(d.decision_number, None) for d in blocking if d.decision_number]
         text = "; ".join(_measure(d) for d in blocking)
-        return False, f"Kỷ luật: {text}{_NO}{_paren(refs)}", refs, [f"không bị kỷ luật trong năm {y}"]
+        head = "Tập thể bị kỷ luật" if collective else "Kỷ luật"
+        return False, f"{head}: {text}{_NO}{_paren(refs)}", refs, [f"không bị kỷ luật trong năm {y}"]
+    none = f"{'Tập thể không' if collective else 'Không'} bị kỷ luật trong năm {y}{_OK}"
     if ended:
         last_end = max(d.end for d in ended if d.end)
         return (
             True,
-            f"Không bị kỷ luật trong năm {y}{_OK} (kỷ luật đã chấp hành xong ngày {_date(last_end)}: "
-            "chỉ tính thành tích sau ngày này)",
+            f"{none} (kỷ luật đã chấp hành xong ngày {_date(last_end)}: chỉ tính thành tích sau ngày này)",
             [],
             [],
         )
-    return True, f"Không bị kỷ luật trong năm {y}{_OK}", [], []
+    return True, none, [], []
 
 
 def _members(ctx: _Ctx) -> list[int] | None:

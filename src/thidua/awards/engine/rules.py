@@ -88,6 +88,9 @@ _RECORDS = {
 }
 _RATINGS = {RecipientKind.INDIVIDUAL: "person_ratings", RecipientKind.COLLECTIVE: "unit_ratings"}
 _NO_RATINGS: dict[int, F.RatingFact] = {}
+# Whose disciplinary measures are tracked: people's and collectives' own (a household's are
+# not: "no discipline" for a household stays for a human to judge).
+_DISCIPLINES = {RecipientKind.INDIVIDUAL: "disciplines", RecipientKind.COLLECTIVE: "unit_disciplines"}
 
 
 class _Ctx:
@@ -121,6 +124,12 @@ class _Ctx:
             attr = _RATINGS.get(self.kind)
             self._ratings = getattr(self.facts, attr).get(self.sid, _NO_RATINGS) if attr else _NO_RATINGS
         return self._ratings
+
+    def disciplines(self) -> list[F.DisciplineFact] | None:
+        """The subject's own measures (``[]`` none), or ``None`` when they are not tracked
+        for this kind of recipient."""
+        attr = _DISCIPLINES.get(self.kind)
+        return getattr(self.facts, attr).get(self.sid, []) if attr else None
 
     def records(self) -> list[F.RecordFact]:
         if self._records is None:
