@@ -495,9 +495,10 @@ def fill(contest, attempts: int) -> None:
     with connection.cursor() as c:
         c.execute(
             """INSERT INTO contests_participant (contest_id, code, full_name, sort_key, phone, email, birth_date,
-                 identity, unit_id, unit_text, created_at, attempt_count, best_score, all_correct_count)
+                 identity, unit_id, unit_text, created_at, attempt_count, best_score, all_correct_count,
+                 disqualified_reason)
                SELECT %s, 'g' || %s || '-' || g, 'Người ' || g, '', '', '', DATE '1990-01-01', 'g' || g,
-                 (%s::bigint[])[1 + g %% %s], '', now(), 0, NULL, 0
+                 (%s::bigint[])[1 + g %% %s], '', now(), 0, NULL, 0, ''
                FROM generate_series(1, %s) g""",
             [contest.pk, contest.pk, units, len(units), people],
         )

@@ -1097,8 +1097,10 @@ def _fold_participants(contest: Contest, scored: list[tuple[int, int, bool]]) ->
         p.attempt_count += n
         p.best_score = max(old_best, best)
         p.all_correct_count += ok
-    Participant.objects.bulk_update(
-        people, ["attempt_count", "best_score", "all_correct_count"], batch_size=1000
+    rawsql.update_many(
+        Participant,
+        ("attempt_count", "best_score", "all_correct_count"),
+        ((p.attempt_count, p.best_score, p.all_correct_count, p.pk) for p in people),
     )
     for key, (joined, attempts, at_max, all_ok) in units.items():
         if not UnitTally.objects.filter(contest=contest, unit_key=key).update(
