@@ -320,7 +320,7 @@ def load_test(env: Env, args: argparse.Namespace) -> None:
 
         cpu = CpuMeter(server.proc.pid)
         elapsed, res = drive(base_one, args.clients, args.seconds, args.max_attempts * 2)
-        base_cpu = cpu.report(len(res))
+        base_cpu, base_ms = cpu.report(len(res))
         ok = [ms for status, ms in res if status == 200]
         stored = RateBucket.objects.filter(key__startswith="bench:").count()
         base_rps = len(ok) / elapsed
@@ -356,7 +356,7 @@ def load_test(env: Env, args: argparse.Namespace) -> None:
         elapsed, res = drive(attempt_one, args.clients, args.seconds, args.max_attempts)
         waits.stop()
         requests_made = sum(2 + (r[0] == "ok" and r[5] is not None) for r in res)
-        attempt_cpu = cpu.report(requests_made)
+        attempt_cpu, attempt_ms = cpu.report(requests_made)
         good = [r for r in res if r[0] == "ok"]
         errors = [r for r in res if r[0] != "ok"]
         acked = {r[1] for r in good if r[2]}
@@ -371,6 +371,14 @@ def load_test(env: Env, args: argparse.Namespace) -> None:
               f"bắt đầu: p50 {pct(starts, 50):.1f} ms, p99 {pct(starts, 99):.1f} ms; "
               f"cả lượt: p99 {pct(whole, 99):.1f} ms; lỗi {len(errors)}")  # fmt: skip
         print(f"    CPU mỗi yêu cầu: {attempt_cpu}")
+        cores = os.cpu_count() or 1
+        # Capacity from CPU cost, steadier than wall-clock rates on a shared machine: all cores
+        # busy with this work alone (app server, database and the load client, as here).
+        print(
+            f"    sức chứa theo CPU ({cores} nhân, cả khách tải): nền {cores * 1000 / base_ms:,.0f} yêu cầu/s; "
+            f"cuộc thi {cores * 1000 / (2 * attempt_ms):,.0f} lượt/s; tỷ lệ CPU mỗi yêu cầu nền ÷ cuộc thi "
+            f"{base_ms / attempt_ms:.2f}"
+        )
         if errors:
             print(f"    ví dụ lỗi: {errors[0][:3]}")
         print(
@@ -436,11 +444,11 @@ class CpuMeter:
         totals["khách tải"] = t.user + t.system
         return totals
 
-    def report(self, requests: int) -> str:
+    def report(self, requests: int) -> tuple[str, float]:
+        """The text, and the milliseconds of CPU per request of all three together."""
         end = self._sample()
-        return ", ".join(
-            f"{name} {(end[name] - self.start[name]) * 1000 / max(requests, 1):.2f} ms" for name in end
-        )
+        per = {name: (end[name] - self.start[name]) * 1000 / max(requests, 1) for name in end}
+        return ", ".join(f"{name} {ms:.2f} ms" for name, ms in per.items()), sum(per.values())
 
 
 class WaitSampler:
