@@ -130,6 +130,31 @@ def build_text(decision: Decision, lines: list[DecisionRecipient] | None = None)
             art2.append(f"Nguồn kinh phí: {decision.budget_source.rstrip('.')}.")
     else:
         art2.append("Khen thưởng không kèm theo tiền thưởng.")
+    annex = [
+        AnnexRow(
+            stt=i,
+            name=ln.name,
+            position=ln.position,
+            award=ln.award_type.name,
+            amount=money(ln.prize_amount) if ln.prize_amount else "",
+        )
+        for i, ln in enumerate(lines, start=1)
+    ]
+    return _assemble(decision, number, art1, art2, total, annex if long else None, "DANH SÁCH KÈM THEO")
+
+
+def _assemble(
+    decision: Decision,
+    number: str,
+    art1: list[str],
+    art2: list[str],
+    total: int,
+    annex: list[AnnexRow] | None,
+    annex_title: str,
+    annex_award_header: str | None = None,
+) -> DecisionText:
+    """The parts every decision shares (header, bases, Điều 3, recipients of copies,
+    signature, and the annex when the list is long) around its own Điều 1 and 2."""
     art3 = [
         decision.execution.rstrip(" ./") + "./."
         if decision.execution
@@ -150,23 +175,16 @@ def build_text(decision: Decision, lines: list[DecisionRecipient] | None = None)
         signer_name=decision.signer_name,
         total=money(total),
     )
-    if long:
+    if annex is not None:
         number_ref = f"{decision.number}/{decision.symbol}" if decision.number else f"     /{decision.symbol}"
-        text.annex_title = "DANH SÁCH KÈM THEO"
+        text.annex_title = annex_title
+        if annex_award_header:
+            text.annex_award_header = annex_award_header
         text.annex_note = (
             f"(Kèm theo Quyết định số {number_ref} {vn_date(decision.decision_date)} "
             f"của {body_name(decision.issuer)})"
         )
-        text.annex = [
-            AnnexRow(
-                stt=i,
-                name=ln.name,
-                position=ln.position,
-                award=ln.award_type.name,
-                amount=money(ln.prize_amount) if ln.prize_amount else "",
-            )
-            for i, ln in enumerate(lines, start=1)
-        ]
+        text.annex = annex
     return text
 
 
@@ -205,45 +223,26 @@ def _prize_text(decision: Decision, lines: list[DecisionRecipient], number: str)
         art2.append(f"Tổng số tiền thưởng: {money(total)} đồng.")
         if decision.budget_source:
             art2.append(f"Nguồn kinh phí: {decision.budget_source.rstrip('.')}.")
-    art3 = [
-        decision.execution.rstrip(" ./") + "./."
-        if decision.execution
-        else "Quyết định này có hiệu lực kể từ ngày ký./."
-    ]
-    text = DecisionText(
-        parent_body=decision.parent_body,
-        issuer_name=decision.issuer_name,
-        number_line=number,
-        place_date=f"{decision.place}, {vn_date(decision.decision_date)}",
-        subject=decision.subject,
-        authority_title=decision.authority_title,
-        bases=_terminated(decision.legal_bases),
-        articles=[("Điều 1.", art1), ("Điều 2.", art2), ("Điều 3.", art3)],
-        copies_to=[f"- {c}" for c in _terminated(decision.copies_to)],
-        signer_authority=decision.signer_authority,
-        signer_title=decision.signer_title,
-        signer_name=decision.signer_name,
-        total=money(total),
-    )
-    if long:
-        number_ref = f"{decision.number}/{decision.symbol}" if decision.number else f"     /{decision.symbol}"
-        text.annex_title = "DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐẠT GIẢI"
-        text.annex_award_header = "Giải"
-        text.annex_note = (
-            f"(Kèm theo Quyết định số {number_ref} {vn_date(decision.decision_date)} "
-            f"của {body_name(decision.issuer)})"
+    annex = [
+        AnnexRow(
+            stt=i,
+            name=ln.name,
+            position=ln.position,
+            award=ln.prize_label,
+            amount=money(ln.amount) if ln.amount else "",
         )
-        text.annex = [
-            AnnexRow(
-                stt=i,
-                name=ln.name,
-                position=ln.position,
-                award=ln.prize_label,
-                amount=money(ln.amount) if ln.amount else "",
-            )
-            for i, ln in enumerate(lines, start=1)
-        ]
-    return text
+        for i, ln in enumerate(lines, start=1)
+    ]
+    return _assemble(
+        decision,
+        number,
+        art1,
+        art2,
+        total,
+        annex if long else None,
+        "DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐẠT GIẢI",
+        annex_award_header="Giải",
+    )
 
 
 # --- DOCX ------------------------------------------------------------------------------------
