@@ -134,7 +134,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first. Our own format module fixes Django's `vi` formats
 # (04/08/2022 means 4 August; 26461 shows as 26.461).
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Vietnamese only until the strings are translated: with "en" listed, LocaleMiddleware
+# gave an English-language browser Vietnamese words with English numbers and dates
+# ("25,000,000 đồng" instead of "25.000.000 đồng").
+LANGUAGES = [("vi", "Tiếng Việt")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["thidua.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
