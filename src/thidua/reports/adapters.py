@@ -78,32 +78,6 @@ def movements_of(
     return list(qs.select_related("launching_unit").order_by("start_date", "pk"))
 
 
-def movement_figures(movement: Any, as_of: dt.date) -> dict[str, Any] | None:
-    """``movements.selectors.movement_summary`` plus the indicator lines for the
-    "against plan" chart; None when the module offers no summary."""
-    try:
-        from thidua.movements import selectors
-    except ImportError:
-        return None
-    summary_fn = getattr(selectors, "movement_summary", None)
-    if summary_fn is None:
-        return None
-    as_of = min(max(as_of, movement.start_date), movement.end_date)
-    # Progress once: the summary counts from it and the chart lines read it.
-    prog = selectors.progress(movement, as_of)
-    data = dict(summary_fn(movement, as_of, prog=prog))
-    data["indicator_lines"] = [
-        {
-            "code": st.indicator.code,
-            "name": st.indicator.name,
-            "share": float(st.share) if st.share is not None else None,
-            "met": bool(st.met),
-        }
-        for st in prog.indicators
-    ]
-    return data
-
-
 def movements_joined(unit: Unit, start: dt.date, end: dt.date) -> list[Any]:
     """Movements of the period ``unit`` takes part in (named, or under a participant taking
     its subtree) — a unit's own dashboard follows these, whoever launched them."""
