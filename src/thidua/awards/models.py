@@ -359,6 +359,37 @@ ONE_RECIPIENT = (
 )
 
 
+class RecipientLine(models.Model):
+    """Who is proposed or decided for which award and achievement period — the
+    fields a dossier's candidate and a decision's line share (the register keeps
+    its own, with reverse names). Pair with :func:`one_recipient`."""
+
+    recipient_kind = models.CharField("đối tượng", max_length=10, choices=RecipientKind.choices)
+    person = models.ForeignKey(
+        Person, verbose_name="cá nhân", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="tập thể", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name="hộ gia đình",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    award_type = models.ForeignKey(
+        AwardType, verbose_name="hình thức, danh hiệu", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("năm thành tích")
+    period_start = models.DateField("thành tích từ ngày", null=True, blank=True)
+    period_end = models.DateField("thành tích đến ngày", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 def one_recipient(name: str) -> models.CheckConstraint:
     """Exactly one of person / unit / household, matching ``recipient_kind`` — the
     shape shared by the registry, the dossiers' candidates and the decisions' lines."""

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from thidua.awards.enums import Category, Occasion, RecipientKind
-from thidua.awards.models import AwardRecord, AwardType, Household, once_per, one_recipient
+from thidua.awards.enums import Category, Occasion
+from thidua.awards.models import AwardRecord, AwardType, Household, RecipientLine, once_per, one_recipient
 from thidua.directory.models import Person, Unit
 
 
@@ -134,7 +134,7 @@ class Decision(models.Model):
         return f"{self.number}/{self.symbol}" if self.number else ""
 
 
-class DecisionRecipient(models.Model):
+class DecisionRecipient(RecipientLine):
     """One award in a decision: who, which award, for which year, how much."""
 
     decision = models.ForeignKey(
@@ -148,27 +148,6 @@ class DecisionRecipient(models.Model):
         on_delete=models.PROTECT,
         related_name="decision_lines",
     )
-    recipient_kind = models.CharField("đối tượng", max_length=10, choices=RecipientKind.choices)
-    person = models.ForeignKey(
-        Person, verbose_name="cá nhân", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name="tập thể", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    household = models.ForeignKey(
-        Household,
-        verbose_name="hộ gia đình",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    award_type = models.ForeignKey(
-        AwardType, verbose_name="hình thức, danh hiệu", on_delete=models.PROTECT, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField("năm thành tích")
-    period_start = models.DateField("thành tích từ ngày", null=True, blank=True)
-    period_end = models.DateField("thành tích đến ngày", null=True, blank=True)
     name = models.CharField("họ tên / tên tập thể (ghi trong quyết định)", max_length=255)
     position = models.CharField("chức vụ, đơn vị công tác", max_length=255, blank=True)
     achievement = models.CharField("thành tích", max_length=500, blank=True)

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from thidua.awards.enums import Occasion, RecipientKind
-from thidua.awards.models import AwardRecord, AwardType, Household, once_per, one_recipient
+from thidua.awards.enums import Occasion
+from thidua.awards.models import AwardRecord, AwardType, Household, RecipientLine, once_per, one_recipient
 from thidua.directory.models import Person, Unit
 
 
@@ -146,33 +146,12 @@ class Dossier(models.Model):
         return self.deciding_unit.name if self.deciding_unit_id else self.deciding_body_name
 
 
-class Candidate(models.Model):
+class Candidate(RecipientLine):
     """One person, collective or household proposed for one award in a dossier."""
 
     dossier = models.ForeignKey(
         Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="candidates"
     )
-    recipient_kind = models.CharField("đối tượng", max_length=10, choices=RecipientKind.choices)
-    person = models.ForeignKey(
-        Person, verbose_name="cá nhân", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name="tập thể", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    household = models.ForeignKey(
-        Household,
-        verbose_name="hộ gia đình",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    award_type = models.ForeignKey(
-        AwardType, verbose_name="hình thức, danh hiệu", on_delete=models.PROTECT, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField("năm thành tích")
-    period_start = models.DateField("thành tích từ ngày", null=True, blank=True)
-    period_end = models.DateField("thành tích đến ngày", null=True, blank=True)
     movement = models.ForeignKey(
         "movements.Movement",
         verbose_name="phong trào thi đua",
