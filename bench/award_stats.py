@@ -23,7 +23,9 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -32,13 +34,63 @@ from people_search import pct, setup_environment, timed
 YEAR = 2023
 
 
+def random_records(
+    rng: random.Random, rows: int, people: list, units: list, years: list[int], seen: set, **extra: Any
+) -> Iterator[Any]:
+    """``rows`` registry rows: 85 % individuals (LĐTT, CSTĐ cơ sở, GK, Bằng khen tỉnh), the rest
+    collectives, never the same award twice for a recipient and year (``seen`` carries that across
+    calls); ``extra`` maps a field to a function of ``rng`` giving its value (bench/report_summary.py
+    adds money, budget sources and movements)."""
+    from thidua.awards.models import AwardRecord, AwardType
+
+    types = {t.code: t.pk for t in AwardType.objects.all()}
+    individual = [types[c] for c in ("LDTT", "CSTD_CS", "GK", "BK_TINH")]
+    collective = [types[c] for c in ("TTLDTT", "GK", "TTLDXS")]
+    levels = ["district", "commune", "agency", "province"]
+    made = 0
+    while made < rows:
+        year = rng.choice(years)
+        if rng.random() < 0.85:
+            pid, uid = rng.choice(people)
+            key = (rng.choice(individual), "p", pid, year)
+            values = {"recipient_kind": "individual", "person_id": pid, "owner_unit_id": uid}
+        else:
+            u = rng.choice(units)
+            key = (rng.choice(collective), "u", u.pk, year)
+            values = {"recipient_kind": "collective", "unit_id": u.pk, "owner_unit_id": u.pk}
+        if key in seen:
+            continue
+        seen.add(key)
+        yield AwardRecord(
+            award_type_id=key[0],
+            year=year,
+            authority_level=rng.choice(levels),
+            status="revoked" if rng.random() < 0.01 else "valid",
+            **values,
+            **{name: pick(rng) for name, pick in extra.items()},
+        )
+        made += 1
+
+
+def write_records(records: Iterable[Any], batch_size: int) -> None:
+    """bulk_create in batches (the caller holds the transaction)."""
+    from thidua.awards.models import AwardRecord
+
+    batch: list[Any] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == batch_size:
+            AwardRecord.objects.bulk_create(batch)
+            batch.clear()
+    AwardRecord.objects.bulk_create(batch)
+
+
 def load(rows: int, seed: int):
     from django.db import connection, transaction
 
     from thidua.accounts.enums import Role
     from thidua.accounts.models import User
     from thidua.accounts.services import role_assign
-    from thidua.awards.models import AwardRecord, AwardType
     from thidua.directory import services
     from thidua.directory.models import Person
 
@@ -62,41 +114,9 @@ def load(rows: int, seed: int):
             batch_size=5000,
         )
     people = list(Person.objects.values_list("pk", "unit_id"))
-    types = {t.code: t.pk for t in AwardType.objects.all()}
-    individual = [types[c] for c in ("LDTT", "CSTD_CS", "GK", "BK_TINH")]
-    collective = [types[c] for c in ("TTLDTT", "GK", "TTLDXS")]
-    levels = ["district", "commune", "agency", "province"]
-    batch: list[AwardRecord] = []
-    seen: set[tuple[int, str, int, int]] = set()
-    made = 0
     with transaction.atomic():
-        while made < rows:
-            year = 2005 + rng.randrange(20)
-            if rng.random() < 0.85:
-                pid, uid = rng.choice(people)
-                key = (rng.choice(individual), "p", pid, year)
-                values = {"recipient_kind": "individual", "person_id": pid, "owner_unit_id": uid}
-            else:
-                u = rng.choice(units)
-                key = (rng.choice(collective), "u", u.pk, year)
-                values = {"recipient_kind": "collective", "unit_id": u.pk, "owner_unit_id": u.pk}
-            if key in seen:
-                continue
-            seen.add(key)
-            batch.append(
-                AwardRecord(
-                    award_type_id=key[0],
-                    year=year,
-                    authority_level=rng.choice(levels),
-                    status="revoked" if rng.random() < 0.01 else "valid",
-                    **values,
-                )
-            )
-            made += 1
-            if len(batch) == 10_000:
-                AwardRecord.objects.bulk_create(batch)
-                batch.clear()
-        AwardRecord.objects.bulk_create(batch)
+        years = [2005 + y for y in range(20)]
+        write_records(random_records(rng, rows, people, units, years, set()), 10_000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -46,6 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from award_stats import random_records, write_records
 from people_search import pct, setup_environment, timed
 
 YEAR = 2023
@@ -94,46 +95,17 @@ def movement_names(count: int) -> list[str]:
 def load(rng: random.Random, rows: int, ratings: int, units, people, seen: set, names: list[str]) -> None:
     from django.db import transaction
 
-    from thidua.awards.models import AwardRecord, AwardType, Rating
+    from thidua.awards.models import Rating
 
-    types = {t.code: t.pk for t in AwardType.objects.all()}
-    individual = [types[c] for c in ("LDTT", "CSTD_CS", "GK", "BK_TINH")]
-    collective = [types[c] for c in ("TTLDTT", "GK", "TTLDXS")]
-    levels = ["district", "commune", "agency", "province"]
     budgets = ["Quỹ thi đua, khen thưởng tỉnh", "Quỹ thi đua, khen thưởng huyện", ""]
-    batch: list[AwardRecord] = []
-    made = 0
     with transaction.atomic():
-        while made < rows:
-            year = rng.choice(YEARS)
-            if rng.random() < 0.85:
-                pid, uid = rng.choice(people)
-                key = (rng.choice(individual), "p", pid, year)
-                values = {"recipient_kind": "individual", "person_id": pid, "owner_unit_id": uid}
-            else:
-                u = rng.choice(units)
-                key = (rng.choice(collective), "u", u.pk, year)
-                values = {"recipient_kind": "collective", "unit_id": u.pk, "owner_unit_id": u.pk}
-            if key in seen:
-                continue
-            seen.add(key)
-            batch.append(
-                AwardRecord(
-                    award_type_id=key[0],
-                    year=year,
-                    authority_level=rng.choice(levels),
-                    status="revoked" if rng.random() < 0.01 else "valid",
-                    prize_amount=rng.choice([0, 702_000, 2_340_000]),
-                    budget_source=rng.choice(budgets),
-                    movement_name=rng.choice(names) if rng.random() < 0.05 else "",
-                    **values,
-                )
-            )
-            made += 1
-            if len(batch) == 20_000:
-                AwardRecord.objects.bulk_create(batch)
-                batch.clear()
-        AwardRecord.objects.bulk_create(batch)
+        records = random_records(
+            rng, rows, people, units, YEARS, seen,
+            prize_amount=lambda r: r.choice([0, 702_000, 2_340_000]),
+            budget_source=lambda r: r.choice(budgets),
+            movement_name=lambda r: r.choice(names) if r.random() < 0.05 else "",
+        )  # fmt: skip
+        write_records(records, 20_000)
         grades = ["HTXSNV", "HTTNV", "HTTNV", "HTNV", "KHTNV"]
         rated = [r for r in Rating.objects.values_list("person_id", "year")]
         have = set(rated)
