@@ -25,6 +25,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from thidua.core.errors import DomainError
+from thidua.core.vn import place_date
 from thidua.reports import charts, groups, sentences
 from thidua.reports.figures import Figures
 from thidua.reports.sentences import NO_DATA, vn_number
@@ -73,21 +74,6 @@ _ISSUER_PREFIX = {
     "district": "ỦY BAN NHÂN DÂN ",
     "commune": "ỦY BAN NHÂN DÂN ",
 }
-_PLACE_STRIP = ("Tỉnh ", "Thành phố ", "Huyện ", "Quận ", "Thị xã ", "Xã ", "Phường ", "Thị trấn ")
-
-
-def vn_date(day: dt.date) -> str:
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def _place(name: str) -> str:
-    for prefix in _PLACE_STRIP:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
-
-
 def _locality(fig: Figures) -> str | None:
     return sentences.LOCALITY.get(fig.unit_kind)
 
@@ -157,7 +143,7 @@ def context(fig: Figures, doc: DocxTemplate | None = None) -> dict[str, Any]:
         "parent_body": unit.parent.name.upper() if unit.parent_id else "",
         "issuer": _ISSUER_PREFIX.get(unit.kind, "") + unit.name.upper(),
         "number": "      /BC-" + (unit.code.upper()[:12]),
-        "place_date": f"{_place(unit.name)}, {vn_date(dt.date.today())}",
+        "place_date": place_date(unit, dt.date.today()),
         "subject": (
             f"Tổng kết công tác thi đua, khen thưởng năm {year}"
             if whole_year
