@@ -29,7 +29,7 @@ from thidua.awards.enums import AuthorityLevel, Occasion, RecipientKind
 from thidua.awards.models import AwardRecord, AwardType, Household
 from thidua.awards.selectors import RuleBook
 from thidua.awards.services import RecordRefused, award_record_create, recipient_of, resolve_award_type
-from thidua.core import audit, calendar
+from thidua.core import audit, calendar, rawsql
 from thidua.core.errors import ConcurrentUpdate, DomainError, NotFound, PermissionDenied
 from thidua.core.notices import notify
 from thidua.core.text import clean
@@ -1129,22 +1129,32 @@ def decision_state_changed(
     if action is None:
         raise DomainError(f"Trạng thái quyết định «{state[:30]}» không hợp lệ.")
     records = award_records or {}
-    dossiers: dict[int, Dossier] = {}
-    for c in candidates:
-        if state == "issued":
-            record = records.get(c.pk)
-            Candidate.objects.filter(pk=c.pk).update(state=C.AWARDED, award_record=record)
-            _propagate_up(
-                c,
-                C.AWARDED,
-                record,
-                record.decision_number if record else "",
-                record.decision_date if record else None,
+    candidates = list(candidates)
+    if state == "issued":
+        # One pipelined UPDATE for the lot (each line has its own registry record),
+        # then the forwarded copies' origins, looked up once for all.
+        rawsql.update_many(
+            Candidate,
+            ("state", "award_record"),
+            ((C.AWARDED, getattr(records.get(c.pk), "pk", None), c.pk) for c in candidates),
+        )
+        forwarded = set(
+            Candidate.objects.filter(forwarded_as__in=[c.pk for c in candidates]).values_list(
+                "forwarded_as_id", flat=True
             )
-        dossiers[c.dossier_id] = c.dossier
-    for dossier in dossiers.values():
-        current = Dossier.objects.get(pk=dossier.pk)
-        spec = ACTIONS[action]
+        )
+        for c in candidates:
+            if c.pk in forwarded:
+                record = records.get(c.pk)
+                _propagate_up(
+                    c,
+                    C.AWARDED,
+                    record,
+                    record.decision_number if record else "",
+                    record.decision_date if record else None,
+                )
+    spec = ACTIONS[action]
+    for current in Dossier.objects.filter(pk__in={c.dossier_id for c in candidates}).order_by("pk"):
         if current.state in spec.sources and not (action == "issued" and _still_waiting(current)):
             transition(actor=actor, dossier=current, action=action)
 
